@@ -1,0 +1,212 @@
+package onnx2mpc.ir;
+
+import static onnx2mpc.ir.OpDef.Comm.DEALER;
+import static onnx2mpc.ir.OpDef.Comm.LOCAL;
+import static onnx2mpc.ir.OpDef.Comm.OPEN;
+import static onnx2mpc.ir.OpDef.Comm.REVEAL;
+import static onnx2mpc.ir.OpDef.i;
+import static onnx2mpc.ir.OpDef.is;
+import static onnx2mpc.ir.OpDef.l;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code mpc.*} dialect: what each party does. Codegen accepts only these ops.
+ *
+ * <p>Naming: the suffix names the share kinds of the operands, A = arithmetic shares, B = binary
+ * (XOR) shares, P = public, in operand order ({@code sub_pa} is public minus shared).
+ *
+ * <p>Calling convention: the kernel {@code Class.method} in package {@code onnx2mpc.runtime.ops}
+ * is a {@code static void method(Ctx ctx, int[] args)}; {@code args} holds the buffer slots of
+ * the results, then of the operands, then the attributes in the order listed here (see
+ * {@link OpDef.Enc}). A variadic op's operand slots are preceded by their count.
+ *
+ * <p>Conv attribute {@code conv} = [N, C, H, W, O, KH, KW, OH, OW, strideH, strideW, padTop,
+ * padLeft, dilationH, dilationW, group]: input [N,C,H,W], weight [O, C/group, KH, KW], output
+ * [N,O,OH,OW]. Matmul attribute {@code mm} = [batch, m, k, n, aBatched, bBatched]: a is
+ * [batch?, m, k], b is [batch?, k, n], c is [batch, m, n].
+ *
+ * <p>Bit-sliced layout (binary circuits): a tensor of n elements has blocks = ceil(n / 64); a
+ * sliced value with R rows is R * blocks words, word (r, j) at index r * blocks + j, whose bit e
+ * is bit r of element 64 j + e. A one-row sliced value is a packed bit vector.
+ */
+public final class MpcOps {
+  private static final Map<String, OpDef> DEFS = new LinkedHashMap<>();
+
+  private MpcOps() {}
+
+  private static void def(String name, int ins, int outs, String kernel, OpDef.Comm comm,
+      String summary, OpDef.AttrSpec... attrs) {
+    DEFS.put(name, new OpDef(name, ins, outs, List.of(attrs), kernel, comm, summary));
+  }
+
+  static {
+    // Data entering the program.
+    def("mpc.const", 0, 1, "Data.constant", LOCAL,
+        "constant #id from the jar (public, or private to its owner; absent elsewhere)", i("id"));
+    def("mpc.input", 0, 1, "Data.input", LOCAL,
+        "graph input #id read from the user's file and encoded at its scale; owner only", i("id"));
+    def("mpc.share", 1, 1, "Arith.share", LOCAL,
+        "private(owner) -> arith with no communication: peers' shares come from pairwise PRGs",
+        i("owner"), i("nonce"));
+
+    // Local arithmetic on shares; operands have equal shapes.
+    def("mpc.add_aa", 2, 1, "Arith.addAA", LOCAL, "a + b");
+    def("mpc.sub_aa", 2, 1, "Arith.subAA", LOCAL, "a - b");
+    def("mpc.add_ap", 2, 1, "Arith.addAP", LOCAL, "a + p (party 0 adds p)");
+    def("mpc.sub_ap", 2, 1, "Arith.subAP", LOCAL, "a - p (party 0 subtracts p)");
+    def("mpc.sub_pa", 2, 1, "Arith.subPA", LOCAL, "p - a");
+    def("mpc.neg_a", 1, 1, "Arith.negA", LOCAL, "-a");
+    def("mpc.mul_ap", 2, 1, "Arith.mulAP", LOCAL, "a * p elementwise (scale adds up)");
+    def("mpc.mul_const", 1, 1, "Arith.mulConst", LOCAL, "a * c for a ring integer c", l("c"));
+    def("mpc.add_const", 1, 1, "Arith.addConst", LOCAL, "a + c (party 0 adds c)", l("c"));
+    def("mpc.matmul_ap", 2, 1, "Linear.matmulAP", LOCAL, "a @ p", is("mm"));
+    def("mpc.matmul_pa", 2, 1, "Linear.matmulPA", LOCAL, "p @ a", is("mm"));
+    def("mpc.conv_ap", 2, 1, "Linear.convAP", LOCAL, "conv(a, p) with public weights",
+        is("conv"));
+    def("mpc.reduce_sum", 1, 1, "Arith.reduceSum", LOCAL,
+        "view as [outer, reduce, inner] and sum over the middle axis", i("outer"), i("reduce"),
+        i("inner"));
+
+    // Beaver recombination, after e = x - a and d = y - b are open.
+    def("mpc.beaver_mul", 5, 1, "Beaver.mul", LOCAL,
+        "(e, d, a, b, c) -> c + e*b + a*d (+ e*d at party 0)");
+    def("mpc.beaver_matmul", 5, 1, "Beaver.matmul", LOCAL,
+        "(e, d, a, b, c) -> c + e@b + a@d (+ e@d at party 0)", is("mm"));
+    def("mpc.beaver_conv", 5, 1, "Beaver.conv", LOCAL,
+        "(e, d, a, b, c) -> c + conv(e,b) + conv(a,d) (+ conv(e,d) at party 0)", is("conv"));
+
+    // Fixed-point truncation by f bits.
+    def("mpc.trunc_local", 1, 1, "Trunc.local", LOCAL,
+        "2 parties: party 0 x0 >> f, party 1 -((-x1) >> f) (SecureML, section 3.1)", i("f"));
+    def("mpc.trunc_finish", 3, 1, "Trunc.finish", LOCAL,
+        "(z = x + 2^62 + r opened, [r >>> f], [msb r]) -> [x >> f]: party 0 adds"
+            + " (z >>> f) - 2^(62-f); all add (1 - msb z) * 2^(64-f) * [msb r] - [r >>> f]",
+        i("f"));
+
+    // Communication.
+    def("mpc.open", 1, 1, "Comm.open", OPEN, "arith -> public (sum of all shares)");
+    def("mpc.open_b", 1, 1, "Comm.openB", OPEN, "binary -> public (xor of all shares)");
+    def("mpc.reveal", 1, 1, "Comm.reveal", REVEAL,
+        "arith -> plaintext at the parties in bitmask 'to' (absent elsewhere)", i("to"));
+
+    // Dealer correlations: parties >= 1 expand theirs from a seed shared with the dealer;
+    // party 0 expands its a and b and receives its c as the dealer's correction.
+    def("mpc.dealer.triple", 0, 3, "Dealer.triple", DEALER,
+        "(a, b, c = a*b | a@b | conv(a,b)) arith; kind 0 = mul over n elements, 1 = matmul"
+            + " with dims, 2 = conv with dims", i("corr"), i("kind"), is("dims"));
+    def("mpc.dealer.and_triple", 0, 3, "Dealer.andTriple", DEALER,
+        "(a, b, c = a & b) binary, over 'words' words", i("corr"), i("words"));
+    def("mpc.dealer.bit", 0, 2, "Dealer.bit", DEALER,
+        "random bits r: packed binary shares (ceil(n/64) words) and arith shares (n elements)",
+        i("corr"), i("n"));
+    def("mpc.dealer.trunc", 0, 3, "Dealer.trunc", DEALER,
+        "random r: arith shares of r, of r >>> f and of msb(r)", i("corr"), i("n"), i("f"));
+
+    // Binary circuits on bit-sliced words.
+    def("mpc.slice_bits", 1, 1, "Bits.sliceShare", LOCAL,
+        "this party's arith share, bit-sliced into 64 rows if this party is 'party', else zeros",
+        i("n"), i("party"));
+    def("mpc.xor_bb", 2, 1, "Bits.xorBB", LOCAL, "a ^ b");
+    def("mpc.not_b", 1, 1, "Bits.notB", LOCAL, "~a (party 0 flips)");
+    def("mpc.and_finish", 5, 1, "Bits.andFinish", LOCAL,
+        "(e, d, a, b, c) -> c ^ e&b ^ a&d (^ e&d at party 0)");
+    def("mpc.rows", 1, 1, "Bits.rows", LOCAL,
+        "rows start, start+step, ... (count of them) of a sliced value", i("blocks"), i("start"),
+        i("step"), i("count"));
+    def("mpc.concat_rows", OpDef.VARIADIC, 1, "Bits.concatRows", LOCAL,
+        "rows of the operands one after another", i("blocks"));
+    def("mpc.shift_rows", 1, 1, "Bits.shiftRows", LOCAL,
+        "row r moves to r + 1; row 0 becomes zero; the top row is dropped", i("blocks"),
+        i("rows"));
+    def("mpc.b2a_finish", 2, 1, "Bits.b2aFinish", LOCAL,
+        "(c = b ^ r opened, packed; [r] arith) -> [b] = c + [r] - 2 c [r]", i("n"));
+
+    // Data movement on whatever this party holds for the operand.
+    def("mpc.reshape", 1, 1, "Data.reshape", LOCAL, "same words, new shape (no copy)");
+    def("mpc.transpose", 1, 1, "Data.transpose", LOCAL, "permute axes", is("dims"), is("perm"));
+    def("mpc.slice", 1, 1, "Data.slice", LOCAL, "strided slice",
+        is("dims"), is("starts"), is("steps"), is("outDims"));
+    def("mpc.concat", OpDef.VARIADIC, 1, "Data.concat", LOCAL,
+        "concatenate [outer, inner_i] blocks along the middle", i("outer"),
+        is("inners"));
+    def("mpc.pad", 1, 1, "Data.pad", LOCAL,
+        "constant padding; party 0 fills 'value', the others 0", is("dims"), is("begin"),
+        is("end"), l("value"));
+    def("mpc.expand", 1, 1, "Data.expand", LOCAL,
+        "numpy broadcast of inDims (same rank) to outDims", is("inDims"), is("outDims"));
+    def("mpc.window", 1, 1, "Data.window", LOCAL,
+        "pooling windows: [N,C,H,W] -> [KH*KW, N*C*OH*OW]; party 0 fills padding with 'value'",
+        is("conv"), l("value"));
+  }
+
+  public static OpDef get(String name) {
+    OpDef d = DEFS.get(name);
+    if (d == null) {
+      throw new IllegalArgumentException("expected an mpc op, but found '" + name + "'");
+    }
+    return d;
+  }
+
+  public static boolean isMpc(String name) {
+    return DEFS.containsKey(name);
+  }
+
+  public static Map<String, OpDef> all() {
+    return java.util.Collections.unmodifiableMap(DEFS);
+  }
+
+  /**
+   * Encodes a node's kernel arguments: result slots, operand slots, then attributes in the
+   * declared order.
+   */
+  public static int[] encodeArgs(Node n, java.util.function.ToIntFunction<Value> slotOf) {
+    OpDef d = get(n.op());
+    IntList out = new IntList();
+    for (Value v : n.outputs()) {
+      out.add(slotOf.applyAsInt(v));
+    }
+    if (d.ins() == OpDef.VARIADIC) {
+      out.add(n.inputs().size());
+    }
+    for (Value v : n.inputs()) {
+      out.add(slotOf.applyAsInt(v));
+    }
+    for (OpDef.AttrSpec a : d.attrs()) {
+      switch (a.enc()) {
+        case INT -> out.add(n.attrs().getInt(a.name()));
+        case LONG -> {
+          long v = n.attrs().getLong(a.name());
+          out.add((int) (v >>> 32));
+          out.add((int) v);
+        }
+        case INTS -> {
+          int[] v = n.attrs().getInts(a.name());
+          out.add(v.length);
+          for (int x : v) {
+            out.add(x);
+          }
+        }
+      }
+    }
+    return out.toArray();
+  }
+
+  private static final class IntList {
+    private int[] a = new int[16];
+    private int n;
+
+    void add(int v) {
+      if (n == a.length) {
+        a = java.util.Arrays.copyOf(a, n * 2);
+      }
+      a[n++] = v;
+    }
+
+    int[] toArray() {
+      return java.util.Arrays.copyOf(a, n);
+    }
+  }
+}

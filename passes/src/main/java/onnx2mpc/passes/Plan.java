@@ -1,0 +1,26 @@
+package onnx2mpc.passes;
+
+import java.util.List;
+
+/**
+ * What the compiler planned, per ONNX layer and in total: rounds, bytes each party sends, words
+ * the dealer sends and correlations consumed. Runs are checked against it.
+ *
+ * @param layers one entry per ONNX node, in {@link CompiledProgram#layers()} order
+ * @param rounds total online rounds (exchanges)
+ * @param bytesSent bytes each party sends online, index = party
+ * @param dealerBytes bytes the dealer sends (all to party 0)
+ */
+public record Plan(List<LayerPlan> layers, int rounds, long[] bytesSent, long dealerBytes) {
+
+  /**
+   * @param name ONNX node name
+   * @param opType ONNX op type
+   * @param rounds number of exchanges in which this layer sends something
+   * @param bytesSent bytes each party sends for this layer
+   * @param dealerBytes bytes the dealer sends for this layer's correlations
+   * @param correlations e.g. {@code "triple.conv x1, and_triple x7, bit x1"}
+   */
+  public record LayerPlan(String name, String opType, int rounds, long[] bytesSent,
+      long dealerBytes, String correlations) {}
+}

@@ -1,0 +1,133 @@
+package onnx2mpc.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a generated party program touches at run time: its buffers (one {@code long[]}
+ * per slot; a slot this party holds nothing for stays null), the session to its peers, the
+ * program's inputs and constants, and the metrics. Kernels in {@code onnx2mpc.runtime.ops}
+ * take a Ctx and their int[] arguments.
+ */
+public final class Ctx {
+  public final int party;
+  public final int parties;
+  public final long[][] buf;
+  private final Session session;
+  private final ProgramData data;
+  private final Metrics metrics;
+  private final List<Staged> staged = new ArrayList<>();
+
+  /** An open or reveal waiting for the next exchange. */
+  private record Staged(int slot, long[] share, boolean xor, int toMask, int layer) {}
+
+  public Ctx(Session session, int slots, ProgramData data, Metrics metrics) {
+    this.session = session;
+    this.party = session.party();
+    this.parties = session.parties();
+    this.buf = new long[slots][];
+    this.data = data;
+    this.metrics = metrics;
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  public ProgramData data() {
+    return data;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** Marks the ONNX layer that the following kernel calls belong to (for per-layer metrics). */
+  public void layer(int index) {
+    metrics.enterLayer(index);
+  }
+
+  /** Stages this party's share of an open: at the next exchange every party learns the sum. */
+  public void stageOpen(int slot, long[] share, boolean xor) {
+    staged.add(new Staged(slot, share, xor, -1, metrics.currentLayer()));
+  }
+
+  /** Stages a reveal: at the next exchange the parties in {@code toMask} learn the sum. */
+  public void stageReveal(int slot, long[] share, int toMask) {
+    staged.add(new Staged(slot, share, false, toMask, metrics.currentLayer()));
+  }
+
+  /**
+   * Sends every staged share in one message per peer, receives the peers' messages and writes
+   * the opened values into their slots. Message layout is the staging order, which every party
+   * knows from the program, so messages carry no headers.
+   */
+  public void exchange(int round) {
+    long t0 = System.nanoTime();
+    long[][] out = new long[parties][];
+    for (int q = 0; q < parties; q++) {
+      if (q == party) {
+        continue;
+      }
+      int words = 0;
+      for (Staged s : staged) {
+        if (sendsTo(s, q)) {
+          words += s.share.length;
+        }
+      }
+      long[] msg = new long[words];
+      int off = 0;
+      for (Staged s : staged) {
+        if (sendsTo(s, q)) {
+          System.arraycopy(s.share, 0, msg, off, s.share.length);
+          off += s.share.length;
+          metrics.addLayerBytes(s.layer, 8L * s.share.length);
+        }
+      }
+      out[q] = msg;
+    }
+    long[][] in = session.exchange(round, out);
+    int[] offsets = new int[parties];
+    for (Staged s : staged) {
+      boolean receives = s.toMask < 0 || (s.toMask >>> party & 1) != 0;
+      if (!receives) {
+        continue;
+      }
+      long[] acc = s.share.clone();
+      for (int q = 0; q < parties; q++) {
+        if (q == party) {
+          continue;
+        }
+        long[] msg = in[q];
+        int off = offsets[q];
+        if (msg == null || off + acc.length > msg.length) {
+          throw new ProtocolException("party " + party + ", round " + round
+              + ": message from party " + q + " is shorter than the program expects");
+        }
+        if (s.xor) {
+          for (int i = 0; i < acc.length; i++) {
+            acc[i] ^= msg[off + i];
+          }
+        } else {
+          for (int i = 0; i < acc.length; i++) {
+            acc[i] += msg[off + i];
+          }
+        }
+        offsets[q] = off + acc.length;
+      }
+      buf[s.slot] = acc;
+    }
+    for (int q = 0; q < parties; q++) {
+      if (q != party && in[q] != null && offsets[q] != in[q].length) {
+        throw new ProtocolException("party " + party + ", round " + round + ": message from party "
+            + q + " has " + in[q].length + " words, expected " + offsets[q]);
+      }
+    }
+    staged.clear();
+    metrics.round(round, System.nanoTime() - t0);
+  }
+
+  private boolean sendsTo(Staged s, int q) {
+    return s.toMask < 0 || (s.toMask >>> q & 1) != 0;
+  }
+}
