@@ -50,7 +50,7 @@ public final class MpcOps {
         "graph input #id read from the user's file and encoded at its scale; owner only", i("id"));
     def("mpc.share", 1, 1, "Arith.share", LOCAL,
         "private(owner) -> arith with no communication: peers' shares come from pairwise PRGs",
-        i("owner"), i("nonce"));
+        i("owner"), i("nonce"), i("n"));
 
     // Local arithmetic on shares; operands have equal shapes.
     def("mpc.add_aa", 2, 1, "Arith.addAA", LOCAL, "a + b");

@@ -39,9 +39,18 @@ public record Type(Shape shape, Elem elem, int scale, Vis vis) {
     return new Type(shape, elem, s, vis);
   }
 
-  /** Number of 64-bit words the value occupies in a party's buffer. */
+  /**
+   * Number of 64-bit words the value occupies in a party's buffer. Bit values are bit-sliced with
+   * shape [rows, n]: each row packs the n elements' bits 64 to a word.
+   */
   public int words() {
-    return elem == Elem.BIT ? (shape.size() + 63) / 64 : shape.size();
+    if (elem != Elem.BIT) {
+      return shape.size();
+    }
+    if (shape.rank() != 2) {
+      throw new IllegalStateException("expected bit values of shape [rows, n], but found " + shape);
+    }
+    return shape.dim(0) * ((shape.dim(1) + 63) / 64);
   }
 
   @Override

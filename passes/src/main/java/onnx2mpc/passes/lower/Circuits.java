@@ -1,0 +1,183 @@
+package onnx2mpc.passes.lower;
+
+import java.util.ArrayList;
+import java.util.List;
+import onnx2mpc.ir.Attrs;
+import onnx2mpc.ir.Elem;
+import onnx2mpc.ir.Shape;
+import onnx2mpc.ir.Type;
+import onnx2mpc.ir.Value;
+import onnx2mpc.ir.Vis;
+
+/**
+ * Boolean circuits on bit-sliced XOR shares, and the comparisons built from them.
+ *
+ * <p>msb(x) for x = x_0 + ... + x_{n-1}: every party's share is one XOR-shared summand; carry-save
+ * adders reduce n summands to two (one AND level each), then only the carry into bit 63 is
+ * computed, by a tree of (generate, propagate) combinations over bits 0..62 (Kogge-Stone style
+ * prefix, but only the top carry, so each level halves the rows): 1 + ceil(log2 63) = 7 AND
+ * rounds for two summands. msb = x[63] ^ y[63] ^ carry.
+ */
+final class Circuits {
+  private final MpcBuilder b;
+
+  Circuits(MpcBuilder b) {
+    this.b = b;
+  }
+
+  /** A bit-sliced binary value over n elements with the given number of rows. */
+  private static Type sliced(int n, int rows) {
+    return Type.bits(Shape.of(rows, n), Vis.BINARY);
+  }
+
+  private static int elements(Value v) {
+    return v.shape().dim(1);
+  }
+
+  private static int blocks(int n) {
+    return (n + 63) / 64;
+  }
+
+  Value xor(Value a, Value c) {
+    return b.op("mpc.xor_bb", List.of(a, c), a.type(), Attrs.NONE);
+  }
+
+  /** Beaver AND over whole words (one round). */
+  Value and(Value x, Value y) {
+    int words = x.type().words();
+    List<Value> t = b.dealer("mpc.dealer.and_triple", List.of(x.type(), x.type(), x.type()),
+        "words", words);
+    Value e = b.openB(xor(x, t.get(0)));
+    Value d = b.openB(xor(y, t.get(1)));
+    return b.g.add("mpc.and_finish", List.of(e, d, t.get(0), t.get(1), t.get(2)), x.type(),
+        Attrs.NONE, b.origin());
+  }
+
+  Value rows(Value v, int start, int step, int count) {
+    int n = elements(v);
+    if (start == 0 && step == 1 && count == v.shape().dim(0)) {
+      return v;
+    }
+    return b.op("mpc.rows", List.of(v), sliced(n, count), "blocks", blocks(n), "start", start,
+        "step", step, "count", count);
+  }
+
+  Value concatRows(List<Value> parts) {
+    List<Value> nonEmpty = new ArrayList<>();
+    int rows = 0;
+    for (Value p : parts) {
+      if (p != null && p.shape().dim(0) > 0) {
+        nonEmpty.add(p);
+        rows += p.shape().dim(0);
+      }
+    }
+    if (nonEmpty.size() == 1) {
+      return nonEmpty.get(0);
+    }
+    int n = elements(nonEmpty.get(0));
+    return b.op("mpc.concat_rows", nonEmpty, sliced(n, rows), "blocks", blocks(n));
+  }
+
+  /** The binary (packed, one row) most significant bit of an arith-shared value. */
+  Value msb(Value x) {
+    int n = x.shape().size();
+    List<Value> summands = new ArrayList<>();
+    for (int p = 0; p < b.parties; p++) {
+      summands.add(b.op("mpc.slice_bits", List.of(x), sliced(n, 64), "n", n, "party", p));
+    }
+    while (summands.size() > 2) {
+      List<Value> next = new ArrayList<>();
+      int i = 0;
+      for (; i + 2 < summands.size(); i += 3) {
+        Value u = summands.get(i);
+        Value v = summands.get(i + 1);
+        Value w = summands.get(i + 2);
+        // Full adder per bit: sum = u^v^w, carry = maj(u,v,w) = ((u^w)&(v^w))^w, shifted up.
+        Value uw = xor(u, w);
+        next.add(xor(uw, v));
+        Value maj = xor(and(uw, xor(v, w)), w);
+        next.add(b.op("mpc.shift_rows", List.of(maj), maj.type(), "blocks", blocks(n), "rows", 64));
+      }
+      for (; i < summands.size(); i++) {
+        next.add(summands.get(i));
+      }
+      summands = next;
+    }
+    Value xs = summands.get(0);
+    Value ys = summands.get(1);
+    Value carry = carryInto63(xs, ys);
+    return xor(xor(rows(xs, 63, 1, 1), rows(ys, 63, 1, 1)), carry);
+  }
+
+  /**
+   * Carry into bit 63 of xs + ys. Nodes are bit groups from low to high with generate G and
+   * propagate P; combining (lo, hi) gives G = G_hi ^ (P_hi & G_lo), P = P_hi & P_lo. The lowest
+   * group's P is never needed, so {@code p} holds P of nodes 1..m-1 only.
+   */
+  private Value carryInto63(Value xs, Value ys) {
+    Value g = and(rows(xs, 0, 1, 63), rows(ys, 0, 1, 63));
+    Value p = rows(xor(xs, ys), 1, 1, 62);
+    int m = 63;
+    while (m > 1) {
+      int pairs = m / 2;
+      boolean odd = m % 2 == 1;
+      Value left = concatRows(List.of(rows(p, 0, 2, pairs), rowsOrNull(p, 2, 2, pairs - 1)));
+      Value right = concatRows(List.of(rows(g, 0, 2, pairs), rowsOrNull(p, 1, 2, pairs - 1)));
+      Value prod = and(left, right);
+      Value newG = xor(rows(g, 1, 2, pairs), rows(prod, 0, 1, pairs));
+      Value newP = rowsOrNull(prod, pairs, 1, pairs - 1);
+      if (odd) {
+        newG = concatRows(List.of(newG, rows(g, m - 1, 1, 1)));
+        newP = concatRows(nonNull(newP, rows(p, m - 2, 1, 1)));
+      }
+      g = newG;
+      p = newP;
+      m = pairs + (odd ? 1 : 0);
+    }
+    return g;
+  }
+
+  private Value rowsOrNull(Value v, int start, int step, int count) {
+    return count <= 0 ? null : rows(v, start, step, count);
+  }
+
+  private static List<Value> nonNull(Value a, Value c) {
+    List<Value> l = new ArrayList<>();
+    if (a != null) {
+      l.add(a);
+    }
+    l.add(c);
+    return l;
+  }
+
+  /** Arithmetic shares (ring integers 0/1) of a packed binary-shared bit vector. */
+  Value b2a(Value bits, Shape shape) {
+    int n = shape.size();
+    List<Value> r = b.dealer("mpc.dealer.bit",
+        List.of(bits.type(), Type.integer(shape, Vis.ARITH)), "n", n);
+    Value c = b.openB(xor(bits, r.get(0)));
+    return b.op("mpc.b2a_finish", List.of(c, r.get(1)), Type.integer(shape, Vis.ARITH), "n", n);
+  }
+
+  /** [x >= 0] as arithmetic 0/1 shares. */
+  Value nonNegative(Value x) {
+    Value m = msb(x);
+    Value notM = b.op("mpc.not_b", List.of(m), m.type(), Attrs.NONE);
+    return b2a(notM, x.shape());
+  }
+
+  /** relu(x) = x * [x >= 0]. */
+  Value relu(Value x) {
+    Value bit = nonNegative(x);
+    return b.mulAA(x, bit);
+  }
+
+  /** max(x, y) = y + relu(x - y), elementwise. */
+  Value max(Value x, Value y) {
+    return b.addAA(y, relu(b.subAA(x, y)));
+  }
+
+  static boolean isBits(Value v) {
+    return v.type().elem() == Elem.BIT;
+  }
+}

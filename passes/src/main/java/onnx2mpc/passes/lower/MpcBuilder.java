@@ -1,0 +1,279 @@
+package onnx2mpc.passes.lower;
+
+import java.util.ArrayList;
+import java.util.List;
+import onnx2mpc.ir.Attrs;
+import onnx2mpc.ir.Elem;
+import onnx2mpc.ir.Graph;
+import onnx2mpc.ir.IrException;
+import onnx2mpc.ir.Shape;
+import onnx2mpc.ir.Tensor;
+import onnx2mpc.ir.Type;
+import onnx2mpc.ir.Value;
+import onnx2mpc.ir.Vis;
+import onnx2mpc.passes.CompiledProgram.ConstSpec;
+
+/**
+ * Emits {@code mpc.*} nodes into a graph: the building blocks every lowering uses (sharing,
+ * opening, Beaver products, truncation, dealer correlations). Everything it emits is tagged with
+ * the ONNX node currently being lowered ({@link #at}).
+ */
+public final class MpcBuilder {
+  /** Offset added before a dealer-assisted truncation so the opened value is below 2^63. */
+  static final long TRUNC_OFFSET = 1L << 62;
+
+  final Graph g = new Graph();
+  final int parties;
+  final int precision;
+  private final List<ConstSpec> constants = new ArrayList<>();
+  private int nextCorr;
+  private int nextNonce;
+  private String origin;
+
+  public MpcBuilder(int parties, int precision) {
+    this.parties = parties;
+    this.precision = precision;
+    g.properties().put("parties", Integer.toString(parties));
+    g.properties().put("precision", Integer.toString(precision));
+  }
+
+  public Graph graph() {
+    return g;
+  }
+
+  public List<ConstSpec> constants() {
+    return constants;
+  }
+
+  /** Sets the ONNX node that following nodes are attributed to. */
+  public void at(String onnxNode) {
+    this.origin = onnxNode;
+  }
+
+  public String origin() {
+    return origin;
+  }
+
+  Value op(String op, List<Value> ins, Type out, Attrs attrs) {
+    return g.add(op, ins, out, attrs, origin);
+  }
+
+  Value op(String op, List<Value> ins, Type out, Object... kv) {
+    return g.add(op, ins, out, Attrs.of(kv), origin);
+  }
+
+  // ---- data entering the program ----
+
+  /** A constant, ring-encoded at {@code scale} (reals) or as integers. */
+  public Value constant(String name, Tensor t, int scale, Vis vis) {
+    int id = constants.size();
+    long[] words = encode(t, scale, name);
+    constants.add(new ConstSpec(id, name, vis.isPrivate() ? vis.owner() : -1, t.shape(), words));
+    Type type = t.isInt() ? Type.integer(t.shape(), vis) : Type.fixed(t.shape(), scale, vis);
+    return op("mpc.const", List.of(), type, "id", id);
+  }
+
+  /** A public constant fixed-point tensor at the default precision. */
+  public Value publicReal(String name, Tensor t) {
+    return constant(name, t, t.isInt() ? 0 : precision, Vis.PUBLIC);
+  }
+
+  static long[] encode(Tensor t, int scale, String name) {
+    if (t.isInt()) {
+      return t.ints().clone();
+    }
+    double[] d = t.reals();
+    long[] w = new long[d.length];
+    double f = Math.scalb(1.0, scale);
+    for (int i = 0; i < d.length; i++) {
+      double x = d[i] * f;
+      if (!Double.isFinite(x) || Math.abs(x) > 0x1p62) {
+        throw new IrException("constant '" + name + "' element " + i + " is " + d[i]
+            + ", which does not fit fixed point with " + scale + " fractional bits");
+      }
+      w[i] = Math.round(x);
+    }
+    return w;
+  }
+
+  public Value input(int id, Type type) {
+    return op("mpc.input", List.of(), type, "id", id);
+  }
+
+  /** private(p) -> arith, with no communication. */
+  public Value share(Value priv) {
+    if (!priv.vis().isPrivate()) {
+      throw new IrException(priv.def(), "expected a private value to share, but found " + priv.vis());
+    }
+    return op("mpc.share", List.of(priv), priv.type().withVis(Vis.ARITH), "owner",
+        priv.vis().owner(), "nonce", nextNonce++, "n", priv.type().words());
+  }
+
+  // ---- local arithmetic ----
+
+  public Value addAA(Value a, Value b) {
+    sameScale(a, b, "add");
+    return op("mpc.add_aa", List.of(a, b), a.type(), Attrs.NONE);
+  }
+
+  public Value subAA(Value a, Value b) {
+    sameScale(a, b, "subtract");
+    return op("mpc.sub_aa", List.of(a, b), a.type(), Attrs.NONE);
+  }
+
+  public Value addAP(Value a, Value p) {
+    sameScale(a, p, "add");
+    return op("mpc.add_ap", List.of(a, p), a.type(), Attrs.NONE);
+  }
+
+  public Value subAP(Value a, Value p) {
+    sameScale(a, p, "subtract");
+    return op("mpc.sub_ap", List.of(a, p), a.type(), Attrs.NONE);
+  }
+
+  public Value subPA(Value p, Value a) {
+    sameScale(a, p, "subtract");
+    return op("mpc.sub_pa", List.of(p, a), a.type(), Attrs.NONE);
+  }
+
+  public Value neg(Value a) {
+    return op("mpc.neg_a", List.of(a), a.type(), Attrs.NONE);
+  }
+
+  /** a * p elementwise; the result's scale is the sum of the scales. */
+  public Value mulAP(Value a, Value p) {
+    return op("mpc.mul_ap", List.of(a, p), productType(a, p, a.shape()), Attrs.NONE);
+  }
+
+  public Value mulConst(Value a, long c) {
+    return op("mpc.mul_const", List.of(a), a.type(), "c", c);
+  }
+
+  /** Multiplies by 2^bits, raising the scale by bits. */
+  public Value upscale(Value a, int bits) {
+    if (bits == 0) {
+      return a;
+    }
+    return op("mpc.mul_const", List.of(a),
+        Type.fixed(a.shape(), a.type().scale() + bits, a.vis()), "c", 1L << bits);
+  }
+
+  public Value addConst(Value a, long c) {
+    return op("mpc.add_const", List.of(a), a.type(), "c", c);
+  }
+
+  static Type productType(Value a, Value b, Shape shape) {
+    int scale = a.type().scale() + b.type().scale();
+    Elem e = a.type().elem() == Elem.FIXED || b.type().elem() == Elem.FIXED ? Elem.FIXED : Elem.INT;
+    if (e == Elem.INT) {
+      return Type.integer(shape, Vis.ARITH);
+    }
+    return Type.fixed(shape, scale, Vis.ARITH);
+  }
+
+  private void sameScale(Value a, Value b, String what) {
+    if (a.type().scale() != b.type().scale()) {
+      throw new IrException(a.def(), "cannot " + what + " values of scale " + a.type().scale()
+          + " and " + b.type().scale() + ": expected equal scales");
+    }
+    if (!a.shape().equals(b.shape())) {
+      throw new IrException(a.def(), "cannot " + what + " shapes " + a.shape() + " and "
+          + b.shape() + ": expected equal shapes after broadcasting");
+    }
+  }
+
+  // ---- communication ----
+
+  public Value open(Value masked) {
+    return op("mpc.open", List.of(masked), masked.type().withVis(Vis.PUBLIC), Attrs.NONE);
+  }
+
+  public Value openB(Value masked) {
+    return op("mpc.open_b", List.of(masked), masked.type().withVis(Vis.PUBLIC), Attrs.NONE);
+  }
+
+  public Value reveal(Value x, int toMask) {
+    return op("mpc.reveal", List.of(x), x.type().withVis(Vis.PUBLIC), "to", toMask);
+  }
+
+  // ---- dealer correlations ----
+
+  int corr() {
+    return nextCorr++;
+  }
+
+  List<Value> dealer(String op, List<Type> outs, Object... kv) {
+    Object[] all = new Object[kv.length + 2];
+    all[0] = "corr";
+    all[1] = corr();
+    System.arraycopy(kv, 0, all, 2, kv.length);
+    return g.addNode(op, List.of(), outs, Attrs.of(all), origin).outputs();
+  }
+
+  // ---- Beaver products ----
+
+  /** Secret x secret elementwise product (Beaver): one round, scale adds up. */
+  public Value mulAA(Value x, Value y) {
+    Shape s = x.shape();
+    Type ta = x.type().withVis(Vis.ARITH);
+    Type tb = y.type().withVis(Vis.ARITH);
+    Type tc = productType(x, y, s);
+    List<Value> t = dealer("mpc.dealer.triple", List.of(ta, tb, tc), "kind", 0, "dims",
+        new int[] {s.size()});
+    return beaver("mpc.beaver_mul", x, y, t, tc, Attrs.NONE);
+  }
+
+  Value beaver(String op, Value x, Value y, List<Value> t, Type out, Attrs attrs) {
+    Value e = open(subAA(x, t.get(0)));
+    Value d = open(subAA(y, t.get(1)));
+    return g.add(op, List.of(e, d, t.get(0), t.get(1), t.get(2)), out, attrs, origin);
+  }
+
+  /** Secret x secret matmul; mm = [batch, m, k, n, aBatched, bBatched]. */
+  public Value matmulAA(Value x, Value y, int[] mm, Shape outShape) {
+    Type tc = productType(x, y, outShape);
+    List<Value> t = dealer("mpc.dealer.triple",
+        List.of(x.type().withVis(Vis.ARITH), y.type().withVis(Vis.ARITH), tc), "kind", 1, "dims",
+        mm);
+    return beaver("mpc.beaver_matmul", x, y, t, tc, Attrs.of("mm", mm));
+  }
+
+  /** Secret x secret convolution; conv is the 16-int layout of MpcOps. */
+  public Value convAA(Value x, Value w, int[] conv, Shape outShape) {
+    Type tc = productType(x, w, outShape);
+    List<Value> t = dealer("mpc.dealer.triple",
+        List.of(x.type().withVis(Vis.ARITH), w.type().withVis(Vis.ARITH), tc), "kind", 2, "dims",
+        conv);
+    return beaver("mpc.beaver_conv", x, w, t, tc, Attrs.of("conv", conv));
+  }
+
+  // ---- truncation ----
+
+  /** Brings a fixed-point share to scale {@code target} by an explicit truncation. */
+  public Value truncTo(Value x, int target) {
+    int bits = x.type().scale() - target;
+    if (bits == 0) {
+      return x;
+    }
+    if (bits < 0) {
+      return upscale(x, -bits);
+    }
+    Type out = x.type().withScale(target);
+    if (parties == 2) {
+      return op("mpc.trunc_local", List.of(x), out, "f", bits);
+    }
+    int n = x.shape().size();
+    List<Value> r = dealer("mpc.dealer.trunc",
+        List.of(Type.integer(x.shape(), Vis.ARITH), Type.integer(x.shape(), Vis.ARITH),
+            Type.integer(x.shape(), Vis.ARITH)), "n", n, "f", bits);
+    Value masked = addConst(op("mpc.add_aa", List.of(x, r.get(0)), x.type(), Attrs.NONE),
+        TRUNC_OFFSET);
+    Value z = open(masked);
+    return op("mpc.trunc_finish", List.of(z, r.get(1), r.get(2)), out, "f", bits);
+  }
+
+  /** Truncates to the default precision. */
+  public Value rescale(Value x) {
+    return x.type().elem() == Elem.FIXED ? truncTo(x, precision) : x;
+  }
+}
