@@ -66,6 +66,8 @@ public final class MpcOps {
     def("mpc.matmul_pa", 2, 1, "Linear.matmulPA", LOCAL, "p @ a", is("mm"));
     def("mpc.conv_ap", 2, 1, "Linear.convAP", LOCAL, "conv(a, p) with public weights",
         is("conv"));
+    def("mpc.conv_pa", 2, 1, "Linear.convPA", LOCAL, "conv(p, a): public input, shared weights",
+        is("conv"));
     def("mpc.reduce_sum", 1, 1, "Arith.reduceSum", LOCAL,
         "view as [outer, reduce, inner] and sum over the middle axis", i("outer"), i("reduce"),
         i("inner"));
@@ -102,6 +104,9 @@ public final class MpcOps {
     def("mpc.dealer.bit", 0, 2, "Dealer.bit", DEALER,
         "random bits r: packed binary shares (ceil(n/64) words) and arith shares (n elements)",
         i("corr"), i("n"));
+    def("mpc.dealer.bit_mul", 0, 4, "Dealer.bitMul", DEALER,
+        "random bits r (packed binary and arith shares), random a (arith) and a*r (arith), n"
+            + " elements; party 0 receives r_arith and a*r", i("corr"), i("n"));
     def("mpc.dealer.trunc", 0, 3, "Dealer.trunc", DEALER,
         "random r: arith shares of r, of r >>> f and of msb(r)", i("corr"), i("n"), i("f"));
 
@@ -121,6 +126,8 @@ public final class MpcOps {
     def("mpc.shift_rows", 1, 1, "Bits.shiftRows", LOCAL,
         "row r moves to r + 1; row 0 becomes zero; the top row is dropped", i("blocks"),
         i("rows"));
+    def("mpc.bitmul_finish", 3, 1, "Bits.bitMulFinish", LOCAL,
+        "(c = b ^ r opened, packed; [x]; [x r]) -> [x b] = c [x] + (1 - 2c) [x r]", i("n"));
     def("mpc.b2a_finish", 2, 1, "Bits.b2aFinish", LOCAL,
         "(c = b ^ r opened, packed; [r] arith) -> [b] = c + [r] - 2 c [r]", i("n"));
 

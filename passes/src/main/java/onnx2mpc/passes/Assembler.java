@@ -50,10 +50,9 @@ final class Assembler {
   }
 
   private CompiledProgram run() {
-    List<Node> order = new ArrayList<>(schedule.offline());
-    for (List<Node> phase : schedule.phases()) {
-      order.addAll(phase);
-    }
+    List<Node> order = new ArrayList<>();
+    schedule.offline().forEach(order::addAll);
+    schedule.online().forEach(order::addAll);
     for (Node n : order) {
       layer(n.origin());
     }
@@ -66,23 +65,10 @@ final class Assembler {
     }
     List<Step> offline = new ArrayList<>();
     List<Step> online = new ArrayList<>();
-    int index = 0;
-    for (Node n : schedule.offline()) {
-      offline.add(call(n, index++, lastUse, pinned));
-    }
-    int round = 0;
-    for (List<Node> phase : schedule.phases()) {
-      boolean staged = false;
-      int lastLayer = 0;
-      for (Node n : phase) {
-        online.add(call(n, index++, lastUse, pinned));
-        lastLayer = layer(n.origin());
-        staged |= schedule.exchangeOf().containsKey(n);
-      }
-      if (staged) {
-        online.add(new Exchange(++round, lastLayer));
-      }
-    }
+    int[] index = {0};
+    int[] round = {0};
+    emit(schedule.offline(), offline, index, round, lastUse, pinned);
+    emit(schedule.online(), online, index, round, lastUse, pinned);
     List<OutputSpec> outputs = new ArrayList<>();
     List<Value> outs = lowered.graph().outputs();
     for (int i = 0; i < outs.size(); i++) {
@@ -91,10 +77,26 @@ final class Assembler {
           o.toMask()));
     }
     List<String> layers = new ArrayList<>(layerIndex.keySet());
-    Plan plan = PlanBuilder.build(schedule, layers, lowered.layerOps(), opts.parties(), round);
+    Plan plan = PlanBuilder.build(schedule, layers, lowered.layerOps(), opts.parties());
     return new CompiledProgram(lowered.graph(), opts.parties(), opts.precision(), offline, online,
         slotCount, lowered.inputs(), outputs, lowered.builder().constants(), layers, plan,
         digest());
+  }
+
+  private void emit(List<List<Node>> phases, List<Step> out, int[] index, int[] round,
+      Map<Value, Integer> lastUse, Set<Value> pinned) {
+    for (List<Node> phase : phases) {
+      boolean staged = false;
+      int lastLayer = 0;
+      for (Node n : phase) {
+        out.add(call(n, index[0]++, lastUse, pinned));
+        lastLayer = layer(n.origin());
+        staged |= schedule.exchangeOf().containsKey(n);
+      }
+      if (staged) {
+        out.add(new Exchange(++round[0], lastLayer));
+      }
+    }
   }
 
   int layer(String origin) {

@@ -12,9 +12,11 @@ import onnx2mpc.ir.Shape;
  * @param graph the mpc-dialect graph
  * @param parties number of computing parties
  * @param precision default fractional bits
- * @param offline steps that do not depend on any input: constants and dealer correlations, in
- *     correlation order (the dealer produces them in this order)
+ * @param offline steps that do not depend on any input: dealer correlations first, in correlation
+ *     order (the dealer produces them in this order), then constants, weight sharing and weight
+ *     masking, which may include exchanges
  * @param online steps from the inputs to the revealed outputs; exchanges mark round boundaries
+ *     and are numbered after the offline ones
  * @param slotCount number of buffer slots after memory planning
  * @param inputs graph inputs, in kernel-id order
  * @param outputs revealed outputs

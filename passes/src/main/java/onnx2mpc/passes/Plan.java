@@ -10,14 +10,17 @@ import java.util.List;
  * @param rounds total online rounds (exchanges)
  * @param bytesSent bytes each party sends online, index = party
  * @param dealerBytes bytes the dealer sends (all to party 0)
+ * @param offlineRounds exchanges before any input is read (weight masking)
+ * @param offlineBytesSent bytes each party sends in those exchanges
  */
-public record Plan(List<LayerPlan> layers, int rounds, long[] bytesSent, long dealerBytes) {
+public record Plan(List<LayerPlan> layers, int rounds, long[] bytesSent, long dealerBytes,
+    int offlineRounds, long[] offlineBytesSent) {
 
   /**
    * @param name ONNX node name
    * @param opType ONNX op type
-   * @param rounds number of exchanges in which this layer sends something
-   * @param bytesSent bytes each party sends for this layer
+   * @param rounds number of online exchanges in which this layer sends something
+   * @param bytesSent bytes each party sends online for this layer
    * @param dealerBytes bytes the dealer sends for this layer's correlations
    * @param correlations e.g. {@code "triple.conv x1, and_triple x7, bit x1"}
    */

@@ -21,7 +21,7 @@ final class PlanBuilder {
   private PlanBuilder() {}
 
   static Plan build(Scheduler.Schedule s, List<String> layers, Map<String, String> ops,
-      int parties, int rounds) {
+      int parties) {
     int nl = layers.size();
     Map<String, Integer> index = new LinkedHashMap<>();
     for (int i = 0; i < nl; i++) {
@@ -35,7 +35,8 @@ final class PlanBuilder {
       roundSets.add(new HashSet<>());
       corrs.add(new LinkedHashMap<>());
     }
-    for (Node n : s.offline()) {
+    long[] offlineBytes = new long[parties];
+    for (Node n : s.offline().stream().flatMap(List::stream).toList()) {
       if (!n.op().startsWith("mpc.dealer.")) {
         continue;
       }
@@ -55,14 +56,22 @@ final class PlanBuilder {
       Node n = e.getKey();
       int li = index.get(n.origin() == null ? "?" : n.origin());
       long w = n.input(0).type().words();
-      roundSets.get(li).add(e.getValue());
+      boolean online = s.isOnline(e.getValue());
+      if (online) {
+        roundSets.get(li).add(e.getValue());
+      }
       for (int p = 0; p < parties; p++) {
+        long sent;
         if (n.op().equals("mpc.reveal")) {
           int to = n.attrs().getInt("to");
-          int peers = Integer.bitCount(to & ~(1 << p));
-          bytes[li][p] += 8 * w * peers;
+          sent = 8 * w * Integer.bitCount(to & ~(1 << p));
         } else {
-          bytes[li][p] += 8 * w * (parties - 1);
+          sent = 8 * w * (parties - 1);
+        }
+        if (online) {
+          bytes[li][p] += sent;
+        } else {
+          offlineBytes[p] += sent;
         }
       }
     }
@@ -80,7 +89,9 @@ final class PlanBuilder {
       out.add(new Plan.LayerPlan(layers.get(i), ops.getOrDefault(layers.get(i), "-"),
           roundSets.get(i).size(), bytes[i], dealer[i], c.toString()));
     }
-    return new Plan(out, rounds, total, dealerTotal);
+    int rounds = s.exchangeOf().values().stream().mapToInt(Integer::intValue).max().orElse(0)
+        - s.offlineRounds();
+    return new Plan(out, rounds, total, dealerTotal, s.offlineRounds(), offlineBytes);
   }
 
   /** Words of party 0's correction for a dealer node. */

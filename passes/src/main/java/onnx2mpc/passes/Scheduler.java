@@ -1,10 +1,12 @@
 package onnx2mpc.passes;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import onnx2mpc.ir.Graph;
 import onnx2mpc.ir.MpcOps;
 import onnx2mpc.ir.Node;
@@ -12,51 +14,78 @@ import onnx2mpc.ir.OpDef;
 import onnx2mpc.ir.Value;
 
 /**
- * schedule-rounds and plan-dealer: splits the mpc graph into an offline part (constants, dealer
- * correlations and everything computed from them alone) and an online part, and orders the
- * online part by communication depth. A value's round is the number of exchanges on its longest
- * dependency chain; a node runs in the phase of its operands' highest round, and every open
- * staged in phase p is sent in exchange p + 1, so independent opens at the same depth share one
- * message per peer. Total rounds = the longest chain of opens.
+ * schedule-rounds and plan-dealer. Splits the mpc graph into an offline part (everything that
+ * does not depend on a graph input: constants, dealer correlations, weight sharing and masking,
+ * products of dealer randomness with opened weights) and an online part, and orders each by
+ * communication depth. A value's round is the number of exchanges on its longest dependency
+ * chain; a node runs in the phase of its operands' highest round, and every open staged in phase
+ * p is sent in exchange p + 1, so independent opens at the same depth share one message per
+ * peer. Online rounds = the longest chain of opens from an input to an output.
+ *
+ * <p>Dealer correlations all sit in the first offline phase, in correlation order: the dealer
+ * produces them in that order and party 0 consumes its corrections in that order.
  */
 final class Scheduler {
-  /** The ordered program: offline nodes, then online phases each closed by an exchange. */
-  record Schedule(List<Node> offline, List<List<Node>> phases, Map<Node, Integer> exchangeOf) {}
+  /**
+   * @param offline offline phases; exchange k closes phase k-1
+   * @param online online phases, exchanges numbered after the offline ones
+   * @param exchangeOf the exchange (1-based, global) in which each open or reveal is sent
+   * @param offlineRounds number of offline exchanges
+   */
+  record Schedule(List<List<Node>> offline, List<List<Node>> online, Map<Node, Integer> exchangeOf,
+      int offlineRounds) {
+    boolean isOnline(int exchange) {
+      return exchange > offlineRounds;
+    }
+  }
 
   private Scheduler() {}
 
   static Schedule schedule(Graph g) {
-    Map<Value, Boolean> offlineValue = new IdentityHashMap<>();
+    Map<Value, Boolean> dependsOnInput = new IdentityHashMap<>();
     List<Node> offline = new ArrayList<>();
     List<Node> online = new ArrayList<>();
     for (Node n : g.nodes()) {
-      OpDef d = MpcOps.get(n.op());
-      boolean off = d.comm() == OpDef.Comm.DEALER || n.op().equals("mpc.const")
-          || (d.comm() == OpDef.Comm.LOCAL && !n.op().equals("mpc.input") && !n.inputs().isEmpty()
-              && n.inputs().stream().allMatch(v -> offlineValue.getOrDefault(v, false)));
+      boolean on = n.op().equals("mpc.input")
+          || n.inputs().stream().anyMatch(v -> dependsOnInput.getOrDefault(v, false));
       for (Value o : n.outputs()) {
-        offlineValue.put(o, off);
+        dependsOnInput.put(o, on);
       }
-      (off ? offline : online).add(n);
+      (on ? online : offline).add(n);
     }
-    // Dealer correlations are produced in correlation order; keep offline in that order by
-    // moving every dealer node to the front, constants and local precomputation after.
-    List<Node> ordered = new ArrayList<>();
-    offline.stream().filter(n -> MpcOps.get(n.op()).comm() == OpDef.Comm.DEALER)
-        .forEach(ordered::add);
-    offline.stream().filter(n -> MpcOps.get(n.op()).comm() != OpDef.Comm.DEALER)
-        .forEach(ordered::add);
-
-    Map<Value, Integer> round = new IdentityHashMap<>();
-    Map<Integer, List<Node>> byPhase = new java.util.TreeMap<>();
     Map<Node, Integer> exchangeOf = new LinkedHashMap<>();
-    for (Node n : online) {
-      int phase = 0;
-      for (Value in : n.inputs()) {
-        phase = Math.max(phase, round.getOrDefault(in, 0));
+    Map<Value, Integer> round = new IdentityHashMap<>();
+    List<List<Node>> off = phases(offline, round, exchangeOf, 0);
+    if (!off.isEmpty()) {
+      off.get(0).sort(Comparator.comparingInt(Scheduler::dealerRank));
+    }
+    int offlineRounds = exchangeOf.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    // Online rounds start after the offline ones: offline values count as round offlineRounds.
+    for (Node n : offline) {
+      for (Value o : n.outputs()) {
+        round.put(o, offlineRounds);
       }
-      boolean comm = MpcOps.get(n.op()).comm() == OpDef.Comm.OPEN
-          || MpcOps.get(n.op()).comm() == OpDef.Comm.REVEAL;
+    }
+    List<List<Node>> on = phases(online, round, exchangeOf, offlineRounds);
+    return new Schedule(off, on, exchangeOf, offlineRounds);
+  }
+
+  /** Dealer nodes first, by correlation id; the sort is stable for the rest. */
+  private static int dealerRank(Node n) {
+    return n.op().startsWith("mpc.dealer.") ? n.attrs().getInt("corr") - Integer.MAX_VALUE / 2
+        : Integer.MAX_VALUE / 2;
+  }
+
+  private static List<List<Node>> phases(List<Node> nodes, Map<Value, Integer> round,
+      Map<Node, Integer> exchangeOf, int base) {
+    TreeMap<Integer, List<Node>> byPhase = new TreeMap<>();
+    for (Node n : nodes) {
+      int phase = base;
+      for (Value in : n.inputs()) {
+        phase = Math.max(phase, round.getOrDefault(in, base));
+      }
+      OpDef.Comm c = MpcOps.get(n.op()).comm();
+      boolean comm = c == OpDef.Comm.OPEN || c == OpDef.Comm.REVEAL;
       for (Value o : n.outputs()) {
         round.put(o, comm ? phase + 1 : phase);
       }
@@ -66,7 +95,7 @@ final class Scheduler {
       byPhase.computeIfAbsent(phase, k -> new ArrayList<>()).add(n);
     }
     List<List<Node>> phases = new ArrayList<>();
-    int expected = 0;
+    int expected = base;
     for (Map.Entry<Integer, List<Node>> e : byPhase.entrySet()) {
       if (e.getKey() != expected) {
         throw new IllegalStateException("phase " + expected + " is empty");
@@ -74,6 +103,6 @@ final class Scheduler {
       phases.add(e.getValue());
       expected++;
     }
-    return new Schedule(ordered, phases, exchangeOf);
+    return phases;
   }
 }

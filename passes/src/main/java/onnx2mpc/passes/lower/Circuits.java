@@ -166,10 +166,30 @@ final class Circuits {
     return b2a(notM, x.shape());
   }
 
+  /**
+   * x * bit for a binary-shared bit vector, with the bit-to-arithmetic conversion merged into the
+   * product. The dealer gives a random bit r (binary and arithmetic shares), a random a and
+   * a r. Opening e = x - a needs nothing from the bit, so it travels with the circuit's first
+   * round; at the end c = bit ^ r is opened and x * bit = c x + (1 - 2c) x r, with
+   * [x r] = [a r] + e [r]. One round after the bit is known, 8 bytes and 1 bit per element.
+   */
+  Value mulBit(Value x, Value bits) {
+    int n = x.shape().size();
+    Type rArith = Type.integer(x.shape(), Vis.ARITH);
+    List<Value> r = b.dealer("mpc.dealer.bit_mul",
+        List.of(bits.type(), rArith, x.type(), x.type()), "n", n);
+    Value e = b.open(b.subAA(x, r.get(2)));
+    Value er = b.op("mpc.mul_ap", List.of(r.get(1), e), x.type(), Attrs.NONE);
+    Value xr = b.op("mpc.add_aa", List.of(r.get(3), er), x.type(), Attrs.NONE);
+    Value c = b.openB(xor(bits, r.get(0)));
+    return b.op("mpc.bitmul_finish", List.of(c, x, xr), x.type(), "n", n);
+  }
+
   /** relu(x) = x * [x >= 0]. */
   Value relu(Value x) {
-    Value bit = nonNegative(x);
-    return b.mulAA(x, bit);
+    Value m = msb(x);
+    Value nonNeg = b.op("mpc.not_b", List.of(m), m.type(), Attrs.NONE);
+    return mulBit(x, nonNeg);
   }
 
   /** max(x, y) = y + relu(x - y), elementwise. */

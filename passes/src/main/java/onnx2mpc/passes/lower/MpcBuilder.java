@@ -229,22 +229,38 @@ public final class MpcBuilder {
     return g.add(op, List.of(e, d, t.get(0), t.get(1), t.get(2)), out, attrs, origin);
   }
 
-  /** Secret x secret matmul; mm = [batch, m, k, n, aBatched, bBatched]. */
+  /**
+   * Secret x secret matmul; mm = [batch, m, k, n, aBatched, bBatched]. See {@link #bilinear}.
+   */
   public Value matmulAA(Value x, Value y, int[] mm, Shape outShape) {
-    Type tc = productType(x, y, outShape);
-    List<Value> t = dealer("mpc.dealer.triple",
-        List.of(x.type().withVis(Vis.ARITH), y.type().withVis(Vis.ARITH), tc), "kind", 1, "dims",
-        mm);
-    return beaver("mpc.beaver_matmul", x, y, t, tc, Attrs.of("mm", mm));
+    return bilinear(x, y, 1, "mm", mm, "mpc.matmul_ap", "mpc.matmul_pa", outShape);
   }
 
   /** Secret x secret convolution; conv is the 16-int layout of MpcOps. */
   public Value convAA(Value x, Value w, int[] conv, Shape outShape) {
+    return bilinear(x, w, 2, "conv", conv, "mpc.conv_ap", "mpc.conv_pa", outShape);
+  }
+
+  /**
+   * Beaver product for a bilinear op *, written out as local ops so that the scheduler can move
+   * whatever does not depend on the input offline. With triple (A, B, C = A * B), E = x - A and
+   * D = w - B opened: x * w = C + A * D + E * (B + D), where party 0 alone adds D to its share of
+   * B. When w is a weight, D is opened and C + A * D computed before any input arrives (the
+   * weights are masked once per model), so online each party does one product E * (B + D).
+   */
+  private Value bilinear(Value x, Value w, int kind, String dimsName, int[] dims, String apOp,
+      String paOp, Shape outShape) {
     Type tc = productType(x, w, outShape);
     List<Value> t = dealer("mpc.dealer.triple",
-        List.of(x.type().withVis(Vis.ARITH), w.type().withVis(Vis.ARITH), tc), "kind", 2, "dims",
-        conv);
-    return beaver("mpc.beaver_conv", x, w, t, tc, Attrs.of("conv", conv));
+        List.of(x.type().withVis(Vis.ARITH), w.type().withVis(Vis.ARITH), tc), "kind", kind,
+        "dims", dims);
+    Value d = open(subAA(w, t.get(1)));
+    Value e = open(subAA(x, t.get(0)));
+    Value ad = op(apOp, List.of(t.get(0), d), tc, dimsName, dims);
+    Value pre = op("mpc.add_aa", List.of(t.get(2), ad), tc, Attrs.NONE);
+    Value bd = op("mpc.add_ap", List.of(t.get(1), d), t.get(1).type(), Attrs.NONE);
+    Value ebd = op(paOp, List.of(e, bd), tc, dimsName, dims);
+    return op("mpc.add_aa", List.of(pre, ebd), tc, Attrs.NONE);
   }
 
   // ---- truncation ----
