@@ -43,6 +43,8 @@ public final class Lowering {
   private final LowerElementwise elementwise;
   private final LowerShape shape;
   private final LowerPool pool;
+  /** Relus that run after the max pool that reads them instead (see {@link #swapReluPool}). */
+  private final java.util.Set<Node> reluAfterPool = new java.util.HashSet<>();
 
   private Lowering(Graph src, CompileOptions opts) {
     this.src = src;
@@ -77,6 +79,7 @@ public final class Lowering {
       throw new IrException("the model uses ops onnx2mpc cannot run in MPC:\n"
           + String.join("\n", unsupported) + "\nsupported: " + String.join(", ", SUPPORTED));
     }
+    swapReluPool();
     b.at("input");
     int id = 0;
     for (Value in : src.inputs()) {
@@ -131,8 +134,14 @@ public final class Lowering {
       case "tensor.gemm" -> List.of(linear.gemm(n));
       case "tensor.matmul" -> List.of(linear.matmul(n));
       case "tensor.conv" -> List.of(linear.conv(n));
-      case "tensor.relu" -> List.of(circuits.relu(secret(n.input(0))));
-      case "tensor.maxpool" -> List.of(pool.maxPool(n));
+      case "tensor.relu" -> List.of(reluAfterPool.contains(n) ? get(n.input(0))
+          : circuits.relu(secret(n.input(0))));
+      case "tensor.maxpool" -> {
+        Node producer = n.input(0).def();
+        Value pooled = pool.maxPool(n);
+        yield List.of(producer != null && reluAfterPool.contains(producer)
+            ? circuits.relu(pooled) : pooled);
+      }
       case "tensor.averagepool" -> List.of(pool.averagePool(n));
       case "tensor.globalaveragepool" -> List.of(pool.globalAveragePool(n));
       case "tensor.batchnorm" -> List.of(elementwise.batchNorm(n));
@@ -142,6 +151,25 @@ public final class Lowering {
           List.of(shape.lower(n));
       default -> throw new IrException(n, "expected a supported op, but found " + n.op());
     };
+  }
+
+  /**
+   * maxpool(relu(x)) = relu(maxpool(x)) because relu is monotone, and the pooled tensor is
+   * smaller (4x for ResNet's 3x3 stride-2 pool), so a relu read only by a max pool runs after it.
+   */
+  private void swapReluPool() {
+    Map<Value, List<Node>> users = src.users();
+    for (Node n : src.nodes()) {
+      if (!n.op().equals("tensor.maxpool")) {
+        continue;
+      }
+      Node producer = n.input(0).def();
+      if (producer != null && producer.op().equals("tensor.relu")
+          && users.getOrDefault(producer.output(), List.of()).size() == 1
+          && !src.outputs().contains(producer.output())) {
+        reluAfterPool.add(producer);
+      }
+    }
   }
 
   // ---- operand access ----
