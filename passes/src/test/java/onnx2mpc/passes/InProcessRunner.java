@@ -68,7 +68,7 @@ public final class InProcessRunner {
   }
 
   private static List<double[]> runParty(CompiledProgram p, Session s, Map<String, Tensor> in)
-      throws Throwable {
+      throws Exception {
     int party = s.party();
     Map<Integer, long[]> outputs = new HashMap<>();
     ProgramData data = new ProgramData() {
@@ -116,7 +116,7 @@ public final class InProcessRunner {
     return result;
   }
 
-  private static void execute(List<Step> steps, Ctx ctx) throws Throwable {
+  private static void execute(List<Step> steps, Ctx ctx) throws Exception {
     for (Step st : steps) {
       if (st instanceof Exchange e) {
         ctx.exchange(e.round());
@@ -124,18 +124,30 @@ public final class InProcessRunner {
       }
       Call c = (Call) st;
       ctx.layer(c.layer());
-      handle(c.kernel(), Ctx.class).invokeExact(ctx, c.args());
+      try {
+        handle(c.kernel(), Ctx.class).invokeExact(ctx, c.args());
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new IllegalStateException(t);
+      }
       for (int f : c.frees()) {
         ctx.buf[f] = null;
       }
     }
   }
 
-  private static void runDealer(CompiledProgram p, DealerSession d) throws Throwable {
+  private static void runDealer(CompiledProgram p, DealerSession d) throws Exception {
     for (Step st : p.offline()) {
       if (st instanceof Call c && MpcOps.get(c.node().op()).comm() == OpDef.Comm.DEALER) {
         String method = c.kernel().substring(c.kernel().indexOf('.') + 1);
-        handle("DealerSide." + method, DealerSession.class).invokeExact(d, c.args());
+        try {
+          handle("DealerSide." + method, DealerSession.class).invokeExact(d, c.args());
+        } catch (RuntimeException | Error e) {
+          throw e;
+        } catch (Throwable t) {
+          throw new IllegalStateException(t);
+        }
       }
     }
   }

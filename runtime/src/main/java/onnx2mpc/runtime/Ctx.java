@@ -93,6 +93,8 @@ public final class Ctx {
       if (!receives) {
         continue;
       }
+      // A party that only receives in this round still spends the round on this layer.
+      metrics.addLayerBytes(s.layer, 0);
       long[] acc = s.share.clone();
       for (int q = 0; q < parties; q++) {
         if (q == party) {

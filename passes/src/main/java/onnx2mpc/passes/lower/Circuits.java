@@ -121,14 +121,16 @@ final class Circuits {
     while (m > 1) {
       int pairs = m / 2;
       boolean odd = m % 2 == 1;
-      Value left = concatRows(List.of(rows(p, 0, 2, pairs), rowsOrNull(p, 2, 2, pairs - 1)));
-      Value right = concatRows(List.of(rows(g, 0, 2, pairs), rowsOrNull(p, 1, 2, pairs - 1)));
+      Value left = concatRows(java.util.Arrays.asList(rows(p, 0, 2, pairs),
+          rowsOrNull(p, 2, 2, pairs - 1)));
+      Value right = concatRows(java.util.Arrays.asList(rows(g, 0, 2, pairs),
+          rowsOrNull(p, 1, 2, pairs - 1)));
       Value prod = and(left, right);
       Value newG = xor(rows(g, 1, 2, pairs), rows(prod, 0, 1, pairs));
       Value newP = rowsOrNull(prod, pairs, 1, pairs - 1);
       if (odd) {
         newG = concatRows(List.of(newG, rows(g, m - 1, 1, 1)));
-        newP = concatRows(nonNull(newP, rows(p, m - 2, 1, 1)));
+        newP = concatRows(java.util.Arrays.asList(newP, rows(p, m - 2, 1, 1)));
       }
       g = newG;
       p = newP;
@@ -139,15 +141,6 @@ final class Circuits {
 
   private Value rowsOrNull(Value v, int start, int step, int count) {
     return count <= 0 ? null : rows(v, start, step, count);
-  }
-
-  private static List<Value> nonNull(Value a, Value c) {
-    List<Value> l = new ArrayList<>();
-    if (a != null) {
-      l.add(a);
-    }
-    l.add(c);
-    return l;
   }
 
   /** Arithmetic shares (ring integers 0/1) of a packed binary-shared bit vector. */

@@ -1,0 +1,155 @@
+package onnx2mpc.runtime.net;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import onnx2mpc.runtime.ProtocolException;
+
+/**
+ * One handshaken connection to one peer. The event loop fills it (messages, an abort, the
+ * close); the program's thread takes messages and sends. Messages are queued without bound,
+ * so a peer (the dealer) may run ahead of this process.
+ */
+final class Link {
+  final int peer;
+  /** "party 2 (127.0.0.1:9002)", for messages. */
+  final String label;
+  final byte[] seed;
+  final Channel channel;
+  final ByteCounter counter;
+  private final Runnable signal;
+  private final ConcurrentLinkedQueue<Wire.Message> inbox = new ConcurrentLinkedQueue<>();
+  private final Object writability = new Object();
+  private volatile boolean closed;
+  private volatile String failure;
+  private volatile String abortReason;
+  private volatile ChannelFuture lastWrite;
+
+  Link(int peer, String address, byte[] seed, Channel channel, ByteCounter counter,
+      Runnable signal) {
+    this.peer = peer;
+    this.label = Wire.label(peer) + " (" + address + ")";
+    this.seed = seed;
+    this.channel = channel;
+    this.counter = counter;
+    this.signal = signal;
+  }
+
+  // ---- event loop side
+
+  void deliver(Wire.Message m) {
+    inbox.add(m);
+    signal.run();
+  }
+
+  void aborted(String reason) {
+    abortReason = reason;
+    signal.run();
+  }
+
+  /** Records why the connection is about to close (a bad frame, a reset). */
+  void failed(String why) {
+    if (failure == null) {
+      failure = why;
+    }
+  }
+
+  void closed() {
+    closed = true;
+    signal.run();
+    writabilityChanged();
+  }
+
+  void writabilityChanged() {
+    synchronized (writability) {
+      writability.notifyAll();
+    }
+  }
+
+  // ---- program side
+
+  /** The peer's one-line error if it aborted, else null. */
+  String abortReason() {
+    return abortReason;
+  }
+
+  /**
+   * The next message, or null if none has arrived yet.
+   *
+   * @throws ProtocolException "{context}lost connection to party 2 (...)" if the connection is
+   *     closed and every message that came before the close has been taken
+   */
+  Wire.Message next(String context) {
+    Wire.Message m = inbox.poll();
+    if (m != null || !closed) {
+      return m;
+    }
+    // The event loop queues a message before it marks the close: poll once more after
+    // seeing the close, so that nothing that arrived before it is lost.
+    m = inbox.poll();
+    if (m != null) {
+      return m;
+    }
+    String reason = abortReason; // a peer that aborts closes next: its reason says more
+    if (reason != null) {
+      throw new ProtocolException(context + label + " aborted: " + reason);
+    }
+    throw new ProtocolException(context + "lost connection to " + label
+        + (failure != null ? " (" + failure + ")" : ""));
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Sends one message, chunked. Blocks while more than the channel's high-water mark is
+   * queued, so that a fast sender (the dealer) holds bounded memory; the peer's event loop
+   * reads eagerly, so the wait ends unless the peer is gone.
+   */
+  void send(byte kind, long tag, long[] words, int chunkWords, long deadlineNanos,
+      String context) {
+    Wire.encodeMessage(channel.alloc(), kind, tag, words, chunkWords, buf -> {
+      lastWrite = channel.write(counter.count(buf));
+      if (!channel.isWritable()) {
+        channel.flush();
+        awaitWritable(deadlineNanos, context);
+      }
+    });
+    channel.flush();
+  }
+
+  private void awaitWritable(long deadlineNanos, String context) {
+    synchronized (writability) {
+      while (!channel.isWritable() && channel.isActive()) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          throw new ProtocolException(context + "timed out sending to " + label
+              + " (it does not read)");
+        }
+        try {
+          writability.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ProtocolException(context + "interrupted while sending to " + label, e);
+        }
+      }
+    }
+  }
+
+  /** Best effort: tells the peer why we stop. */
+  void sendAbort(String reason) {
+    if (channel.isActive()) {
+      lastWrite = channel.writeAndFlush(counter.count(Wire.encodeAbort(channel.alloc(), reason)));
+    }
+  }
+
+  /** Waits (bounded) until everything written so far has reached the socket. */
+  void drain(long timeoutMillis) {
+    ChannelFuture f = lastWrite;
+    if (f != null && timeoutMillis > 0 && channel.isActive()) {
+      f.awaitUninterruptibly(timeoutMillis);
+    }
+  }
+}

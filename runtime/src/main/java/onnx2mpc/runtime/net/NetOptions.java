@@ -1,0 +1,54 @@
+package onnx2mpc.runtime.net;
+
+import java.time.Duration;
+
+/**
+ * Transport settings.
+ *
+ * @param connectTimeout how long setup (dialing with retries, accepting, handshakes) may take
+ *     in all; processes may start in any order within it
+ * @param roundTimeout how long one exchange, one dealer message or one blocked send may wait
+ * @param chunkBytes largest frame payload this process sends (receivers accept up to 4 MiB)
+ */
+public record NetOptions(Duration connectTimeout, Duration roundTimeout, int chunkBytes) {
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_ROUND_TIMEOUT = Duration.ofSeconds(120);
+
+  public NetOptions {
+    if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException("connectTimeout: expected a positive duration, but found "
+          + connectTimeout);
+    }
+    if (roundTimeout == null || roundTimeout.isNegative() || roundTimeout.isZero()) {
+      throw new IllegalArgumentException("roundTimeout: expected a positive duration, but found "
+          + roundTimeout);
+    }
+    if (chunkBytes < 8 || chunkBytes > Wire.MAX_CHUNK_BYTES || chunkBytes % 8 != 0) {
+      throw new IllegalArgumentException("chunkBytes: expected a multiple of 8 in 8.."
+          + Wire.MAX_CHUNK_BYTES + ", but found " + chunkBytes);
+    }
+  }
+
+  /** 30 s to connect, 120 s per round, 4 MiB chunks. */
+  public static NetOptions defaults() {
+    return new NetOptions(DEFAULT_CONNECT_TIMEOUT, DEFAULT_ROUND_TIMEOUT, Wire.MAX_CHUNK_BYTES);
+  }
+
+  public NetOptions withConnectTimeout(Duration d) {
+    return new NetOptions(d, roundTimeout, chunkBytes);
+  }
+
+  public NetOptions withRoundTimeout(Duration d) {
+    return new NetOptions(connectTimeout, d, chunkBytes);
+  }
+
+  public NetOptions withChunkBytes(int bytes) {
+    return new NetOptions(connectTimeout, roundTimeout, bytes);
+  }
+
+  /** "120 s", for messages. */
+  static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : ms / 1000.0 + " s";
+  }
+}

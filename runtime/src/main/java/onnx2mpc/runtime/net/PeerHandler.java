@@ -1,0 +1,210 @@
+package onnx2mpc.runtime.net;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import onnx2mpc.runtime.prg.AesCtrPrg;
+
+/**
+ * The last handler of every connection: first the handshake, then it feeds the {@link Link}.
+ *
+ * <p>Handshake: the dialer (always the higher id, see {@link Hosts}) sends its hello; the
+ * listener checks it and answers with its own hello, which carries a fresh pairwise seed if
+ * the dialer's hello was right (the lower id draws the seed); the dialer checks the answer. A
+ * listener that finds a mismatch still answers truthfully, so that both ends report it.
+ */
+final class PeerHandler extends ChannelInboundHandlerAdapter {
+  /** What a handler needs from the process it belongs to; callbacks run on the event loop. */
+  interface Host {
+    int self();
+
+    String digest();
+
+    /** Where {@code id} listens or would listen, from the hosts file: "host:port". */
+    String addressOf(int id);
+
+    /** A listener's peers: "one of parties 2..3". */
+    String expectedDialers();
+
+    /** Listener: whether {@code id} may dial us and has not yet; if so, it is now taken. */
+    boolean claim(int id);
+
+    void ready(Link link);
+
+    /** The run cannot start: {@code message} is the whole one-line error. */
+    void failed(String message);
+
+    /** Wakes the program's thread waiting for a message. */
+    void signal();
+  }
+
+  /** The {@code dialed} value of a listener's handler. */
+  static final int LISTENER = Integer.MIN_VALUE;
+
+  private final Host host;
+  private final int dialed;
+  private final ByteCounter counter;
+  private Link link;
+  private boolean done;
+
+  /**
+   * @param dialed the id this connection was dialed to reach, or {@link #LISTENER}
+   */
+  PeerHandler(Host host, int dialed, ByteCounter counter) {
+    this.host = host;
+    this.dialed = dialed;
+    this.counter = counter;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    if (dialed != LISTENER) {
+      ctx.writeAndFlush(counter.count(Wire.encodeHello(ctx.alloc(),
+          Wire.Hello.of(host.self(), dialed, host.digest(), null))));
+    }
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (link != null) {
+      if (msg instanceof Wire.Message) {
+        link.deliver((Wire.Message) msg);
+      } else if (msg instanceof Wire.Abort) {
+        link.aborted(((Wire.Abort) msg).reason());
+      } else {
+        link.failed("second handshake on an open connection");
+        ctx.close();
+      }
+      return;
+    }
+    if (done) {
+      return; // a failed handshake; the channel is closing
+    }
+    done = true;
+    String peer = address(ctx.channel().remoteAddress());
+    if (!(msg instanceof Wire.Hello)) {
+      fail(ctx, Wire.self(host.self()) + ": peer at " + peer
+          + " sent data before the handshake; it is not an onnx2mpc process of this run");
+      return;
+    }
+    Wire.Hello h = (Wire.Hello) msg;
+    String error = check(h, peer);
+    if (dialed == LISTENER) {
+      byte[] seed = error == null ? AesCtrPrg.newSeed() : null;
+      ChannelFuture answer = ctx.writeAndFlush(counter.count(Wire.encodeHello(ctx.alloc(),
+          Wire.Hello.of(host.self(), h.sender(), host.digest(), seed))));
+      if (error != null) {
+        host.failed(error);
+        answer.addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+      // Name the peer by its hosts-file address, not the ephemeral port it dialed from.
+      link = new Link(h.sender(), host.addressOf(h.sender()), seed, ctx.channel(), counter,
+          host::signal);
+    } else {
+      if (error == null && (h.seed() == null || h.seed().length != AesCtrPrg.SEED_BYTES)) {
+        error = Wire.self(host.self()) + ": " + Wire.label(h.sender()) + " at " + peer
+            + " sent no valid seed in its handshake";
+      }
+      if (error != null) {
+        fail(ctx, error);
+        return;
+      }
+      link = new Link(h.sender(), host.addressOf(h.sender()), h.seed(), ctx.channel(), counter,
+          host::signal);
+    }
+    host.ready(link);
+  }
+
+  /** Null if the hello is the one we expect, else the one-line error. */
+  private String check(Wire.Hello h, String peer) {
+    String me = Wire.self(host.self());
+    if (h.magic() != Wire.MAGIC) {
+      return me + ": peer at " + peer + " is not an onnx2mpc process (bad magic 0x"
+          + Integer.toHexString(h.magic()) + ")";
+    }
+    if (h.version() != Wire.VERSION) {
+      return me + ": peer at " + peer + " speaks onnx2mpc protocol version " + h.version()
+          + ", expected version " + Wire.VERSION;
+    }
+    boolean senderOk;
+    String expected;
+    if (dialed == LISTENER) {
+      expected = host.expectedDialers();
+      senderOk = h.digest().equals(host.digest()) && h.receiver() == host.self()
+          && host.claim(h.sender());
+    } else {
+      expected = Wire.label(dialed);
+      senderOk = h.sender() == dialed && h.digest().equals(host.digest());
+    }
+    if (senderOk) {
+      return null;
+    }
+    if (h.digest().equals(host.digest()) && h.receiver() != host.self()
+        && (dialed == LISTENER || h.sender() == dialed)) {
+      return me + ": peer at " + peer + " is " + Wire.label(h.sender()) + " and expected to reach "
+          + Wire.label(h.receiver()) + " here; do all processes use the same hosts file?";
+    }
+    if (dialed == LISTENER && h.digest().equals(host.digest()) && h.receiver() == host.self()) {
+      return me + ": peer at " + peer + " is " + Wire.label(h.sender()) + " of program "
+          + h.digest() + ", expected " + expected + " that has not yet connected";
+    }
+    return me + ": peer at " + peer + " is " + Wire.label(h.sender()) + " of program "
+        + h.digest() + ", expected " + expected + " of program " + host.digest();
+  }
+
+  private void fail(ChannelHandlerContext ctx, String message) {
+    host.failed(message);
+    ctx.close();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    String what = cause instanceof DecoderException ? "bad frame: " + reason(cause)
+        : reason(cause);
+    if (link != null) {
+      link.failed(what);
+    } else if (!done) {
+      done = true;
+      host.failed(Wire.self(host.self()) + ": peer at " + address(ctx.channel().remoteAddress())
+          + " broke the handshake (" + what + ")");
+    }
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (link != null) {
+      link.closed();
+    } else if (!done) {
+      done = true;
+      host.failed(Wire.self(host.self()) + ": peer at " + address(ctx.channel().remoteAddress())
+          + " closed the connection during the handshake"
+          + (dialed == LISTENER ? "" : " (is it " + Wire.label(dialed) + " of this run?)"));
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (link != null) {
+      link.writabilityChanged();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  private static String reason(Throwable t) {
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m;
+  }
+
+  /** "host:port" of a remote end; no reverse DNS lookup. */
+  static String address(SocketAddress a) {
+    return a instanceof InetSocketAddress ? Hosts.show((InetSocketAddress) a) : String.valueOf(a);
+  }
+}

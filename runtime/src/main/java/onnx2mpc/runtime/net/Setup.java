@@ -1,0 +1,291 @@
+package onnx2mpc.runtime.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import onnx2mpc.runtime.ProtocolException;
+
+/**
+ * Connects one process to all the others, as {@link Hosts} describes: listens if some peer
+ * has a higher id, dials every lower id with retries, and waits for every handshake, all
+ * within one deadline. Handshake callbacks ({@link PeerHandler.Host}) arrive on the event loop.
+ */
+final class Setup implements PeerHandler.Host {
+  private static final WriteBufferWaterMark WATER_MARK =
+      new WriteBufferWaterMark(8 << 20, 32 << 20);
+
+  private final int self;
+  private final int parties;
+  private final String digest;
+  private final Hosts hosts;
+  private final NetOptions options;
+  private final EventLoopGroup group;
+  private final Set<Channel> channels;
+  private final Runnable signal;
+  private final Object lock = new Object();
+  /** Index id + 1; guarded by lock. */
+  private final Link[] links;
+  private final boolean[] claimed;
+  private String failure;
+  private boolean done;
+  private Channel server;
+
+  /**
+   * @param channels every channel opened is added here (and removed when closed), so that
+   *     the owner can close them all
+   * @param signal wakes the program thread when a link receives something
+   */
+  Setup(int self, int parties, String digest, Hosts hosts, NetOptions options,
+      EventLoopGroup group, Set<Channel> channels, Runnable signal) {
+    this.self = self;
+    this.parties = parties;
+    this.digest = digest;
+    this.hosts = hosts;
+    this.options = options;
+    this.group = group;
+    this.channels = channels;
+    this.signal = signal;
+    this.links = new Link[parties + 1];
+    this.claimed = new boolean[parties + 1];
+  }
+
+  /**
+   * Runs the setup; returns the links by id + 1.
+   *
+   * @throws ProtocolException "party 1: ..." naming the peer that could not be reached, that
+   *     did not connect, or that belongs to another program or party
+   */
+  Link[] run() {
+    long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+    try {
+      if (self < parties - 1) {
+        listen();
+      }
+      for (int p = Hosts.DEALER; p < self; p++) {
+        dial(p, deadline);
+      }
+      awaitDialers(deadline);
+    } finally {
+      synchronized (lock) {
+        done = true;
+      }
+      if (server != null) {
+        server.close(); // every expected peer is in (or we give up): accept no more
+      }
+    }
+    synchronized (lock) {
+      return links.clone();
+    }
+  }
+
+  private String me() {
+    return Wire.self(self);
+  }
+
+  private void listen() {
+    InetSocketAddress own = hosts.address(self);
+    InetAddress ip;
+    try {
+      ip = InetAddress.getByName(own.getHostString());
+    } catch (UnknownHostException e) {
+      throw new ProtocolException(me() + ": cannot resolve " + Hosts.show(own)
+          + ", its own line in " + hosts.source());
+    }
+    InetSocketAddress at = ip.isLoopbackAddress() ? new InetSocketAddress(ip, own.getPort())
+        : new InetSocketAddress(own.getPort());
+    ChannelFuture f = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childHandler(initializer(PeerHandler.LISTENER))
+        .bind(at).awaitUninterruptibly();
+    if (!f.isSuccess()) {
+      throw new ProtocolException(me() + ": cannot listen on " + Hosts.show(at) + " ("
+          + Endpoint.reason(f.cause()) + ")");
+    }
+    server = f.channel();
+    channels.add(server);
+  }
+
+  private void dial(int peer, long deadline) {
+    InetSocketAddress a = hosts.address(peer);
+    Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .handler(initializer(peer));
+    Throwable last = null;
+    while (true) {
+      checkFailure();
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        throw new ProtocolException(me() + ": could not connect to " + Wire.label(peer) + " at "
+            + Hosts.show(a) + " within " + NetOptions.seconds(options.connectTimeout())
+            + (last != null ? " (" + Endpoint.reason(last) + ")" : ""));
+      }
+      // Resolve on every attempt: a name may appear in DNS after we start.
+      InetSocketAddress target = new InetSocketAddress(a.getHostString(), a.getPort());
+      if (target.isUnresolved()) {
+        last = new UnknownHostException("cannot resolve " + a.getHostString());
+      } else {
+        b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(left, 10_000));
+        ChannelFuture f = b.connect(target);
+        if (f.awaitUninterruptibly(left + 1000) && f.isSuccess()) {
+          awaitLink(peer, deadline, a);
+          return;
+        }
+        last = f.cause();
+        f.channel().close();
+      }
+      try {
+        Thread.sleep(Math.max(1, Math.min(100, left))); // the peer may not listen yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ProtocolException(me() + ": interrupted while connecting", e);
+      }
+    }
+  }
+
+  private void awaitLink(int peer, long deadline, InetSocketAddress a) {
+    synchronized (lock) {
+      while (links[peer + 1] == null) {
+        checkFailure();
+        if (!waitLock(deadline)) {
+          throw new ProtocolException(me() + ": no handshake from " + Wire.label(peer) + " at "
+              + Hosts.show(a) + " within " + NetOptions.seconds(options.connectTimeout()));
+        }
+      }
+    }
+  }
+
+  private void awaitDialers(long deadline) {
+    synchronized (lock) {
+      while (true) {
+        checkFailure();
+        List<Integer> missing = new ArrayList<>();
+        for (int p = self + 1; p < parties; p++) {
+          if (links[p + 1] == null) {
+            missing.add(p);
+          }
+        }
+        if (missing.isEmpty()) {
+          return;
+        }
+        if (!waitLock(deadline)) {
+          String who = missing.size() == 1 ? "party " + missing.get(0)
+              : "parties " + missing.toString().replaceAll("[\\[\\]]", "");
+          throw new ProtocolException(me() + ": " + who + " did not connect within "
+              + NetOptions.seconds(options.connectTimeout()) + " (listening on "
+              + Hosts.show(hosts.address(self)) + ")");
+        }
+      }
+    }
+  }
+
+  /** Under lock: waits until notified or the deadline; false once the deadline has passed. */
+  private boolean waitLock(long deadline) {
+    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (left <= 0) {
+      return false;
+    }
+    try {
+      lock.wait(left);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProtocolException(me() + ": interrupted while connecting", e);
+    }
+    return true;
+  }
+
+  private void checkFailure() {
+    synchronized (lock) {
+      if (failure != null) {
+        throw new ProtocolException(failure);
+      }
+    }
+  }
+
+  private ChannelInitializer<SocketChannel> initializer(int dialed) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        channels.add(ch);
+        ch.closeFuture().addListener(f -> channels.remove(ch));
+        ByteCounter counter = new ByteCounter();
+        ch.pipeline().addLast(counter, Wire.frameDecoder(), new WireDecoder(),
+            new PeerHandler(Setup.this, dialed, counter));
+      }
+    };
+  }
+
+  // ---- PeerHandler.Host (event loop)
+
+  @Override
+  public int self() {
+    return self;
+  }
+
+  @Override
+  public String digest() {
+    return digest;
+  }
+
+  @Override
+  public String addressOf(int id) {
+    return hosts.has(id) ? Hosts.show(hosts.address(id)) : "not in " + hosts.source();
+  }
+
+  @Override
+  public String expectedDialers() {
+    return self == parties - 2 ? "party " + (parties - 1)
+        : "one of parties " + (self + 1) + ".." + (parties - 1);
+  }
+
+  @Override
+  public boolean claim(int id) {
+    synchronized (lock) {
+      if (id <= self || id >= parties || claimed[id + 1] || done) {
+        return false;
+      }
+      claimed[id + 1] = true;
+      return true;
+    }
+  }
+
+  @Override
+  public void ready(Link link) {
+    synchronized (lock) {
+      links[link.peer + 1] = link;
+      lock.notifyAll();
+    }
+  }
+
+  @Override
+  public void failed(String message) {
+    synchronized (lock) {
+      if (failure == null && !done) {
+        failure = message;
+      }
+      lock.notifyAll();
+    }
+  }
+
+  @Override
+  public void signal() {
+    signal.run();
+  }
+}

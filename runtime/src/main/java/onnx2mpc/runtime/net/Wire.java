@@ -1,0 +1,136 @@
+package onnx2mpc.runtime.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * The onnx2mpc wire format. Every frame is a 4-byte big-endian length (of the rest) and then:
+ *
+ * <pre>
+ * HELLO  type=1  int magic "OMPC", short version, int sender, int receiver,
+ *                short digest length, digest (UTF-8), byte seed length (0 or 16), seed
+ * DATA   type=2  long round, int total words, int offset in words, words
+ * CORR   type=3  long correlation, int total words, int offset in words, words
+ * ABORT  type=4  reason (UTF-8)
+ * </pre>
+ *
+ * Header fields are big-endian (network order); the words of DATA (one round's message to one
+ * peer) and CORR (one dealer correction) are little-endian, so that encoding is a memory copy
+ * on x86. A message longer than one chunk (4 MiB by default) travels as consecutive frames with
+ * increasing offsets and is reassembled by {@link WireDecoder}. Ids are party numbers, with
+ * {@link Hosts#DEALER} (-1) for the dealer.
+ */
+final class Wire {
+  static final int MAGIC = 0x4f4d5043; // "OMPC"
+  static final int VERSION = 1;
+  static final byte HELLO = 1;
+  static final byte DATA = 2;
+  static final byte CORR = 3;
+  static final byte ABORT = 4;
+  /** Type, tag, total, offset. */
+  static final int CHUNK_HEADER = 1 + 8 + 4 + 4;
+  /** The largest chunk payload a receiver accepts; senders may use less. */
+  static final int MAX_CHUNK_BYTES = 4 << 20;
+  static final int MAX_FRAME = CHUNK_HEADER + MAX_CHUNK_BYTES;
+  static final int MAX_REASON_BYTES = 16 << 10;
+
+  private Wire() {}
+
+  /** The handshake: who is talking to whom, in which program, and (from the lower id) a seed. */
+  record Hello(int magic, int version, int sender, int receiver, String digest, byte[] seed) {
+    static Hello of(int sender, int receiver, String digest, byte[] seed) {
+      return new Hello(MAGIC, VERSION, sender, receiver, digest, seed);
+    }
+  }
+
+  /** A reassembled DATA or CORR message. */
+  record Message(byte kind, long tag, long[] words) {}
+
+  /** The peer gave up; the reason is its own one-line error. */
+  record Abort(String reason) {}
+
+  /** "party 2" or "the dealer". */
+  static String label(int id) {
+    return id == Hosts.DEALER ? "the dealer" : "party " + id;
+  }
+
+  /** The prefix of this process's messages: "party 2" or "dealer". */
+  static String self(int id) {
+    return id == Hosts.DEALER ? "dealer" : "party " + id;
+  }
+
+  /** Splits the byte stream into frames; a length over {@link #MAX_FRAME} is a bad frame. */
+  static LengthFieldBasedFrameDecoder frameDecoder() {
+    return new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4);
+  }
+
+  static ByteBuf encodeHello(ByteBufAllocator alloc, Hello h) {
+    byte[] digest = h.digest().getBytes(StandardCharsets.UTF_8);
+    if (digest.length > 0xffff) {
+      throw new IllegalArgumentException("digest: longer than 65535 bytes");
+    }
+    int seedLen = h.seed() == null ? 0 : h.seed().length;
+    int len = 1 + 4 + 2 + 4 + 4 + 2 + digest.length + 1 + seedLen;
+    ByteBuf b = alloc.buffer(4 + len);
+    b.writeInt(len).writeByte(HELLO).writeInt(h.magic()).writeShort(h.version())
+        .writeInt(h.sender()).writeInt(h.receiver()).writeShort(digest.length).writeBytes(digest)
+        .writeByte(seedLen);
+    if (seedLen > 0) {
+      b.writeBytes(h.seed());
+    }
+    return b;
+  }
+
+  static ByteBuf encodeAbort(ByteBufAllocator alloc, String reason) {
+    byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+    int n = Math.min(r.length, MAX_REASON_BYTES);
+    ByteBuf b = alloc.buffer(4 + 1 + n);
+    b.writeInt(1 + n).writeByte(ABORT).writeBytes(r, 0, n);
+    return b;
+  }
+
+  /**
+   * Encodes one message as frames of at most {@code chunkWords} words each and hands every
+   * frame to {@code sink}, which takes ownership (an empty message is one empty frame, so that
+   * the receiver still sees the round).
+   */
+  static void encodeMessage(ByteBufAllocator alloc, byte kind, long tag, long[] words,
+      int chunkWords, Consumer<ByteBuf> sink) {
+    int off = 0;
+    do {
+      int n = Math.min(chunkWords, words.length - off);
+      ByteBuf b = alloc.ioBuffer(4 + CHUNK_HEADER + 8 * n);
+      try {
+        b.writeInt(CHUNK_HEADER + 8 * n).writeByte(kind).writeLong(tag).writeInt(words.length)
+            .writeInt(off);
+        if (n > 0) {
+          b.nioBuffer(b.writerIndex(), 8 * n).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
+              .put(words, off, n);
+          b.writerIndex(b.writerIndex() + 8 * n);
+        }
+      } catch (RuntimeException | Error e) {
+        b.release();
+        throw e;
+      }
+      sink.accept(b);
+      off += n;
+    } while (off < words.length);
+  }
+
+  /** Copies {@code n} little-endian words from {@code src}'s reader index into dst. */
+  static void readWords(ByteBuf src, long[] dst, int off, int n) {
+    if (src.nioBufferCount() == 1) {
+      src.nioBuffer(src.readerIndex(), 8 * n).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
+          .get(dst, off, n);
+      src.skipBytes(8 * n);
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[off + i] = src.readLongLE();
+      }
+    }
+  }
+}

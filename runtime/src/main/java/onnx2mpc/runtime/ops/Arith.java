@@ -1,0 +1,235 @@
+package onnx2mpc.runtime.ops;
+
+import onnx2mpc.runtime.Ctx;
+import onnx2mpc.runtime.Prg;
+
+/**
+ * Local arithmetic on additive shares over Z_2^64: x = x_0 + ... + x_{n-1}. Linear maps apply
+ * to every share; a public addend is added by party 0 only, so that it is counted once. A
+ * public operand another party does not need may be null there (e.g. p in {@code add_ap} at
+ * parties other than 0); a null shared operand gives a null result.
+ */
+public final class Arith {
+  private Arith() {}
+
+  /**
+   * mpc.share [out, in, owner, nonce, n]: private(owner) to arithmetic shares of n elements
+   * with no communication. Party q != owner takes the stream of the seed it shares with the
+   * owner at address nonce; the owner holds x - sum_{q != owner} stream(owner, q), so the
+   * shares add up to x. (n is what a non-owner, which does not hold x, needs.)
+   */
+  public static void share(Ctx ctx, int[] args) {
+    long[] x = ctx.buf[args[1]];
+    int owner = args[2];
+    long nonce = args[3];
+    if (ctx.party == owner) {
+      if (x == null) {
+        throw new IllegalStateException("share: expected party " + owner
+            + " to hold its private operand in slot " + args[1] + ", but found none");
+      }
+      long[] out = x.clone();
+      long[] mask = new long[x.length];
+      for (int q = 0; q < ctx.parties; q++) {
+        if (q != owner) {
+          ctx.session().pairPrg(q, nonce).fill(mask);
+          for (int i = 0; i < out.length; i++) {
+            out[i] -= mask[i];
+          }
+        }
+      }
+      ctx.buf[args[0]] = out;
+    } else {
+      int n;
+      if (args.length > 4) {
+        n = args[4];
+      } else {
+        throw new IllegalArgumentException("share: expected the element count n after the"
+            + " nonce at non-owner party " + ctx.party + ", but found only " + args.length
+            + " arguments");
+      }
+      Prg prg = ctx.session().pairPrg(owner, nonce);
+      ctx.buf[args[0]] = prg.next(n);
+    }
+  }
+
+  /** mpc.add_aa [out, a, b]: a + b. */
+  public static void addAA(Ctx ctx, int[] args) {
+    long[] a = ctx.buf[args[1]];
+    long[] b = ctx.buf[args[2]];
+    if (a == null || b == null) {
+      ctx.buf[args[0]] = null;
+      return;
+    }
+    check("add_aa", a, b);
+    long[] out = new long[a.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a[i] + b[i];
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /** mpc.sub_aa [out, a, b]: a - b. */
+  public static void subAA(Ctx ctx, int[] args) {
+    long[] a = ctx.buf[args[1]];
+    long[] b = ctx.buf[args[2]];
+    if (a == null || b == null) {
+      ctx.buf[args[0]] = null;
+      return;
+    }
+    check("sub_aa", a, b);
+    long[] out = new long[a.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a[i] - b[i];
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /** mpc.add_ap [out, a, p]: a + p, party 0 adds p. */
+  public static void addAP(Ctx ctx, int[] args) {
+    addPublic(ctx, args, 1);
+  }
+
+  /** mpc.sub_ap [out, a, p]: a - p, party 0 subtracts p. */
+  public static void subAP(Ctx ctx, int[] args) {
+    addPublic(ctx, args, -1);
+  }
+
+  private static void addPublic(Ctx ctx, int[] args, long sign) {
+    long[] a = ctx.buf[args[1]];
+    if (a == null) {
+      ctx.buf[args[0]] = null;
+      return;
+    }
+    if (ctx.party != 0) {
+      ctx.buf[args[0]] = a.clone();
+      return;
+    }
+    long[] p = ctx.buf[args[2]];
+    check(sign > 0 ? "add_ap" : "sub_ap", a, p);
+    long[] out = new long[a.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a[i] + sign * p[i];
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /** mpc.sub_pa [out, p, a]: p - a; party 0 holds p - a_0, the others -a_i. */
+  public static void subPA(Ctx ctx, int[] args) {
+    long[] a = ctx.buf[args[2]];
+    if (a == null) {
+      ctx.buf[args[0]] = null;
+      return;
+    }
+    long[] out = new long[a.length];
+    if (ctx.party == 0) {
+      long[] p = ctx.buf[args[1]];
+      check("sub_pa", a, p);
+      for (int i = 0; i < out.length; i++) {
+        out[i] = p[i] - a[i];
+      }
+    } else {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = -a[i];
+      }
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /** mpc.neg_a [out, a]: -a. */
+  public static void negA(Ctx ctx, int[] args) {
+    long[] a = ctx.buf[args[1]];
+    if (a == null) {
+      ctx.buf[args[0]] = null;
+      return;
+    }
+    long[] out = new long[a.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = -a[i];
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /** mpc.mul_ap [out, a, p]: a * p elementwise; every party multiplies its share. */
+  public static void mulAP(Ctx ctx, int[] args) {
+    long[] a = ctx.buf[args[1]];
+    if (a == null) {
+      ctx.buf[args[0]] = null;
+      return;
+    }
+    long[] p = ctx.buf[args[2]];
+    check("mul_ap", a, p);
+    long[] out = new long[a.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a[i] * p[i];
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /** mpc.mul_const [out, a, c]: a * c for a ring integer c. */
+  public static void mulConst(Ctx ctx, int[] args) {
+    long[] a = ctx.buf[args[1]];
+    long c = Args.longAt(args, 2);
+    if (a == null) {
+      ctx.buf[args[0]] = null;
+      return;
+    }
+    long[] out = new long[a.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a[i] * c;
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /** mpc.add_const [out, a, c]: a + c, party 0 adds c. */
+  public static void addConst(Ctx ctx, int[] args) {
+    long[] a = ctx.buf[args[1]];
+    long c = ctx.party == 0 ? Args.longAt(args, 2) : 0;
+    if (a == null) {
+      ctx.buf[args[0]] = null;
+      return;
+    }
+    long[] out = new long[a.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a[i] + c;
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /** mpc.reduce_sum [out, a, outer, reduce, inner]: [outer, reduce, inner] summed over reduce. */
+  public static void reduceSum(Ctx ctx, int[] args) {
+    long[] a = ctx.buf[args[1]];
+    int outer = args[2];
+    int reduce = args[3];
+    int inner = args[4];
+    if (a == null) {
+      ctx.buf[args[0]] = null;
+      return;
+    }
+    if (a.length != outer * reduce * inner) {
+      throw new IllegalArgumentException("reduce_sum: expected " + outer * reduce * inner
+          + " words, but found " + a.length);
+    }
+    long[] out = new long[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      int dst = o * inner;
+      for (int r = 0; r < reduce; r++) {
+        int src = (o * reduce + r) * inner;
+        for (int i = 0; i < inner; i++) {
+          out[dst + i] += a[src + i];
+        }
+      }
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  static void check(String op, long[] a, long[] b) {
+    if (b == null) {
+      throw new IllegalArgumentException(op + ": expected a second operand of " + a.length
+          + " words, but found none");
+    }
+    if (a.length != b.length) {
+      throw new IllegalArgumentException(op + ": expected operands of equal length, but found "
+          + a.length + " and " + b.length);
+    }
+  }
+}

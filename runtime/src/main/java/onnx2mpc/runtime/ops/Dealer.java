@@ -1,0 +1,109 @@
+package onnx2mpc.runtime.ops;
+
+import onnx2mpc.runtime.Ctx;
+import onnx2mpc.runtime.Session;
+
+/**
+ * The party side of the dealer's correlations. Every party expands its shares of each component
+ * from the seed it shares with the dealer ({@link Session#dealerPrg}); party 0 instead receives
+ * the components the dealer has to correct (triple c, and_triple c, bit r_arith, trunc r >>> f
+ * and msb r), which the dealer computes as value - sum of parties 1..n-1's expanded shares. So
+ * dealer traffic is one share per correlated value. {@link DealerSide} is the other end.
+ *
+ * <p>Component numbers: triple and and_triple a = 0, b = 1, c = 2; bit r_bin = 0, r_arith = 1;
+ * bit_mul r_bin = 0, r_arith = 1, a = 2, a r = 3; trunc r = 0, r >>> f = 1, msb r = 2. Where
+ * party 0 receives two components (trunc, bit_mul), they come as one message of both arrays
+ * concatenated in component order.
+ */
+public final class Dealer {
+  private Dealer() {}
+
+  /** mpc.dealer.triple [a, b, c, corr, kind, dims]: arithmetic (a, b, c = a * b). */
+  public static void triple(Ctx ctx, int[] args) {
+    Args in = new Args(args, 3);
+    long corr = in.next();
+    int kind = in.next();
+    int[] sizes = TripleKind.sizes(kind, in.nextInts());
+    Session s = ctx.session();
+    ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(sizes[0]);
+    ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(sizes[1]);
+    ctx.buf[args[2]] = corrected(ctx, corr, 2, sizes[2]);
+  }
+
+  /** mpc.dealer.and_triple [a, b, c, corr, words]: binary (a, b, c = a & b). */
+  public static void andTriple(Ctx ctx, int[] args) {
+    long corr = args[3];
+    int words = args[4];
+    Session s = ctx.session();
+    ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(words);
+    ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(words);
+    ctx.buf[args[2]] = corrected(ctx, corr, 2, words);
+  }
+
+  /**
+   * mpc.dealer.bit [rBin, rArith, corr, n]: n random bits, as packed XOR shares (ceil(n / 64)
+   * words) and as arithmetic shares (n words).
+   */
+  public static void bit(Ctx ctx, int[] args) {
+    long corr = args[2];
+    int n = args[3];
+    ctx.buf[args[0]] = ctx.session().dealerPrg(corr, 0).next(Bits.blocks(n));
+    ctx.buf[args[1]] = corrected(ctx, corr, 1, n);
+  }
+
+  /**
+   * mpc.dealer.bit_mul [rBin, rArith, a, ar, corr, n]: n random bits r (packed XOR shares and
+   * arithmetic shares), a uniform random a and the product a r, both arithmetic. Party 0
+   * receives [r_arith | a r] as one message of 2n words.
+   */
+  public static void bitMul(Ctx ctx, int[] args) {
+    long corr = args[4];
+    int n = args[5];
+    Session s = ctx.session();
+    ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(Bits.blocks(n));
+    ctx.buf[args[2]] = s.dealerPrg(corr, 2).next(n);
+    if (ctx.party == 0) {
+      long[] both = receive(s, corr, 2 * n);
+      ctx.buf[args[1]] = java.util.Arrays.copyOfRange(both, 0, n);
+      ctx.buf[args[3]] = java.util.Arrays.copyOfRange(both, n, 2 * n);
+    } else {
+      ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(n);
+      ctx.buf[args[3]] = s.dealerPrg(corr, 3).next(n);
+    }
+  }
+
+  /**
+   * mpc.dealer.trunc [r, rShift, msbR, corr, n, f]: r uniform in the ring, with arithmetic
+   * shares of r, r >>> f and msb(r). Party 0 receives its two corrected components as one
+   * message of 2n words, r >>> f first.
+   */
+  public static void trunc(Ctx ctx, int[] args) {
+    long corr = args[3];
+    int n = args[4];
+    Session s = ctx.session();
+    ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(n);
+    if (ctx.party == 0) {
+      long[] both = receive(s, corr, 2 * n);
+      ctx.buf[args[1]] = java.util.Arrays.copyOfRange(both, 0, n);
+      ctx.buf[args[2]] = java.util.Arrays.copyOfRange(both, n, 2 * n);
+    } else {
+      ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(n);
+      ctx.buf[args[2]] = s.dealerPrg(corr, 2).next(n);
+    }
+  }
+
+  private static long[] corrected(Ctx ctx, long corr, int component, int words) {
+    Session s = ctx.session();
+    return ctx.party == 0 ? receive(s, corr, words) : s.dealerPrg(corr, component).next(words);
+  }
+
+  private static long[] receive(Session s, long corr, int words) {
+    long[] m = s.fromDealer(corr, words);
+    if (m == null || m.length != words) {
+      throw new onnx2mpc.runtime.ProtocolException("party 0: expected a dealer correction of "
+          + words + " words for correlation " + corr + ", but found "
+          + (m == null ? "none" : m.length + ""));
+    }
+    return m;
+  }
+}

@@ -1,0 +1,133 @@
+package onnx2mpc.runtime.ops;
+
+import onnx2mpc.runtime.DealerSession;
+
+/**
+ * The dealer's end of {@link Dealer}: same method names and arguments (slot ints ignored). It
+ * rebuilds each random component as the sum (or XOR) of what the parties expand from their
+ * seeds, computes the correlated value, and sends party 0 the value minus parties 1..n-1's
+ * expanded shares of it. The dealer must call these in the program's correlation order, since
+ * party 0 receives the corrections in that order.
+ */
+public final class DealerSide {
+  private DealerSide() {}
+
+  /** mpc.dealer.triple [a, b, c, corr, kind, dims]: c = a * b, a @ b or conv(a, b). */
+  public static void triple(DealerSession s, int[] args) {
+    Args in = new Args(args, 3);
+    long corr = in.next();
+    int kind = in.next();
+    int[] dims = in.nextInts();
+    int[] sizes = TripleKind.sizes(kind, dims);
+    long[] a = sum(s, corr, 0, sizes[0], 0);
+    long[] b = sum(s, corr, 1, sizes[1], 0);
+    long[] c = TripleKind.product(kind, dims, a, b);
+    s.sendToParty0(corr, minusOthers(s, corr, 2, c));
+  }
+
+  /** mpc.dealer.and_triple [a, b, c, corr, words]: c = a & b over XOR shares. */
+  public static void andTriple(DealerSession s, int[] args) {
+    long corr = args[3];
+    int words = args[4];
+    long[] a = xor(s, corr, 0, words);
+    long[] b = xor(s, corr, 1, words);
+    long[] c = new long[words];
+    long[] t = new long[words];
+    for (int i = 0; i < words; i++) {
+      c[i] = a[i] & b[i];
+    }
+    for (int p = 1; p < s.parties(); p++) {
+      s.partyPrg(p, corr, 2).fill(t);
+      for (int i = 0; i < words; i++) {
+        c[i] ^= t[i];
+      }
+    }
+    s.sendToParty0(corr, c);
+  }
+
+  /** mpc.dealer.bit [rBin, rArith, corr, n]: r_arith[e] = bit e of the packed r_bin. */
+  public static void bit(DealerSession s, int[] args) {
+    long corr = args[2];
+    int n = args[3];
+    long[] bits = xor(s, corr, 0, Bits.blocks(n));
+    long[] r = new long[n];
+    for (int e = 0; e < n; e++) {
+      r[e] = bits[e >>> 6] >>> (e & 63) & 1;
+    }
+    s.sendToParty0(corr, minusOthers(s, corr, 1, r));
+  }
+
+  /**
+   * mpc.dealer.bit_mul [rBin, rArith, a, ar, corr, n]: r from the parties' packed shares, a from
+   * their arithmetic shares; party 0 gets [r_arith | a r] corrected.
+   */
+  public static void bitMul(DealerSession s, int[] args) {
+    long corr = args[4];
+    int n = args[5];
+    long[] bits = xor(s, corr, 0, Bits.blocks(n));
+    long[] a = sum(s, corr, 2, n, 0);
+    long[] r = new long[n];
+    long[] ar = new long[n];
+    for (int e = 0; e < n; e++) {
+      r[e] = bits[e >>> 6] >>> (e & 63) & 1;
+      ar[e] = a[e] * r[e];
+    }
+    s.sendToParty0(corr, concat(minusOthers(s, corr, 1, r), minusOthers(s, corr, 3, ar)));
+  }
+
+  /** mpc.dealer.trunc [r, rShift, msbR, corr, n, f]: party 0 gets [r >>> f | msb r] corrected. */
+  public static void trunc(DealerSession s, int[] args) {
+    long corr = args[3];
+    int n = args[4];
+    int f = args[5];
+    long[] r = sum(s, corr, 0, n, 0);
+    long[] shifted = new long[n];
+    long[] msb = new long[n];
+    for (int i = 0; i < n; i++) {
+      shifted[i] = r[i] >>> f;
+      msb[i] = r[i] >>> 63;
+    }
+    s.sendToParty0(corr,
+        concat(minusOthers(s, corr, 1, shifted), minusOthers(s, corr, 2, msb)));
+  }
+
+  private static long[] concat(long[] x, long[] y) {
+    long[] both = java.util.Arrays.copyOf(x, x.length + y.length);
+    System.arraycopy(y, 0, both, x.length, y.length);
+    return both;
+  }
+
+  /** sum over parties p >= from of their expanded component. */
+  private static long[] sum(DealerSession s, long corr, int component, int words, int from) {
+    long[] acc = new long[words];
+    long[] t = new long[words];
+    for (int p = from; p < s.parties(); p++) {
+      s.partyPrg(p, corr, component).fill(t);
+      for (int i = 0; i < words; i++) {
+        acc[i] += t[i];
+      }
+    }
+    return acc;
+  }
+
+  private static long[] xor(DealerSession s, long corr, int component, int words) {
+    long[] acc = new long[words];
+    long[] t = new long[words];
+    for (int p = 0; p < s.parties(); p++) {
+      s.partyPrg(p, corr, component).fill(t);
+      for (int i = 0; i < words; i++) {
+        acc[i] ^= t[i];
+      }
+    }
+    return acc;
+  }
+
+  /** value - sum_{p >= 1} (party p's expanded component): party 0's share. Reuses value. */
+  private static long[] minusOthers(DealerSession s, long corr, int component, long[] value) {
+    long[] others = sum(s, corr, component, value.length, 1);
+    for (int i = 0; i < value.length; i++) {
+      value[i] -= others[i];
+    }
+    return value;
+  }
+}

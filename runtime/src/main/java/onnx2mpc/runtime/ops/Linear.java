@@ -1,0 +1,43 @@
+package onnx2mpc.runtime.ops;
+
+import onnx2mpc.runtime.Ctx;
+
+/**
+ * Shared-by-public linear algebra, local to every party: a product with a public operand is
+ * linear in the shared one, so each party applies it to its share (sum_i (a_i @ p) = a @ p).
+ */
+public final class Linear {
+  private Linear() {}
+
+  /** mpc.matmul_ap [out, a, p, mm]: a @ p. */
+  public static void matmulAP(Ctx ctx, int[] args) {
+    long[] a = ctx.buf[args[1]];
+    long[] p = ctx.buf[args[2]];
+    MmDims mm = MmDims.of(new Args(args, 3).nextInts());
+    ctx.buf[args[0]] = a == null ? null : mm.mul(a, p);
+  }
+
+  /** mpc.matmul_pa [out, p, a, mm]: p @ a. */
+  public static void matmulPA(Ctx ctx, int[] args) {
+    long[] p = ctx.buf[args[1]];
+    long[] a = ctx.buf[args[2]];
+    MmDims mm = MmDims.of(new Args(args, 3).nextInts());
+    ctx.buf[args[0]] = a == null ? null : mm.mul(p, a);
+  }
+
+  /** mpc.conv_ap [out, a, p, conv]: conv(a, p) with public weights p. */
+  public static void convAP(Ctx ctx, int[] args) {
+    long[] a = ctx.buf[args[1]];
+    long[] p = ctx.buf[args[2]];
+    ConvDims d = ConvDims.of(new Args(args, 3).nextInts());
+    ctx.buf[args[0]] = a == null ? null : ConvKernels.conv(d, a, p);
+  }
+
+  /** mpc.conv_pa [out, p, a, conv]: conv(p, a) with a public input p and shared weights a. */
+  public static void convPA(Ctx ctx, int[] args) {
+    long[] p = ctx.buf[args[1]];
+    long[] a = ctx.buf[args[2]];
+    ConvDims d = ConvDims.of(new Args(args, 3).nextInts());
+    ctx.buf[args[0]] = a == null ? null : ConvKernels.conv(d, p, a);
+  }
+}

@@ -1,0 +1,70 @@
+package onnx2mpc.runtime.ops;
+
+import onnx2mpc.runtime.Ctx;
+
+/** Fixed-point truncation of shares by f bits: [x] to about [x / 2^f]. */
+public final class Trunc {
+  private Trunc() {}
+
+  /**
+   * mpc.trunc_local [out, in, f], 2 parties only (SecureML, Mohassel and Zhang 2017, section
+   * 3.1): party 0 takes x_0 >> f, party 1 -((-x_1) >> f). The result is off by at most 1 ulp
+   * unless the shares wrap around, which happens with probability about |x| / 2^63.
+   */
+  public static void local(Ctx ctx, int[] args) {
+    if (ctx.parties != 2) {
+      throw new IllegalStateException("trunc_local: expected 2 parties, but found "
+          + ctx.parties);
+    }
+    long[] x = ctx.buf[args[1]];
+    int f = args[2];
+    long[] out = new long[x.length];
+    if (ctx.party == 0) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = x[i] >> f;
+      }
+    } else {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = -(-x[i] >> f);
+      }
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /**
+   * mpc.trunc_finish [out, z, rShift, msbR, f]: z = x + 2^62 + r was opened, with x signed,
+   * |x| < 2^62, and r uniform in the ring from the dealer with shares of r >>> f and msb(r).
+   *
+   * <p>With x' = x + 2^62 in [0, 2^63), z = r + x' wraps past 2^64 exactly when msb(r) = 1 and
+   * msb(z) = 0 (x' < 2^63 cannot carry r across 2^64 otherwise, and a wrap leaves z < 2^63).
+   * So x' >> f = (z >>> f) - (r >>> f) + wrap * 2^(64-f) - borrow, borrow in {0, 1}, and
+   * x >> f = x' >> f - 2^(62-f): party 0 adds the public (z >>> f) - 2^(62-f), everyone adds
+   * (1 - msb z) 2^(64-f) [msb r] - [r >>> f]. Error: at most 1 ulp (the borrow), always.
+   */
+  public static void finish(Ctx ctx, int[] args) {
+    long[] z = ctx.buf[args[1]];
+    long[] rs = ctx.buf[args[2]];
+    long[] msb = ctx.buf[args[3]];
+    int f = args[4];
+    if (f <= 0 || f >= 62) {
+      throw new IllegalArgumentException("trunc_finish: expected 0 < f < 62, but found " + f);
+    }
+    int n = z.length;
+    if (rs.length != n || msb.length != n) {
+      throw new IllegalArgumentException("trunc_finish: expected shares of " + n
+          + " words, but found " + rs.length + " and " + msb.length);
+    }
+    long high = 1L << (64 - f);
+    long bias = 1L << (62 - f);
+    boolean p0 = ctx.party == 0;
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      long v = (1 - (z[i] >>> 63)) * high * msb[i] - rs[i];
+      if (p0) {
+        v += (z[i] >>> f) - bias;
+      }
+      out[i] = v;
+    }
+    ctx.buf[args[0]] = out;
+  }
+}

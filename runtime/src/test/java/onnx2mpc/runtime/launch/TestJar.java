@@ -1,0 +1,76 @@
+package onnx2mpc.runtime.launch;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import onnx2mpc.runtime.io.FixedPoint;
+
+/** The resources of a party or dealer jar, in memory or as a real jar file. */
+final class TestJar implements JarResources {
+  final Map<String, byte[]> files = new HashMap<>();
+
+  /** Party {@code party}'s jar of a program. */
+  static TestJar of(ProgramInfo template, int party) {
+    return of(template.toBuilder().party(party).constantsVisibleTo(party).build());
+  }
+
+  /** The dealer's jar of a program, whose dealer class is {@code dealerClass}. */
+  static TestJar dealer(ProgramInfo template, Class<?> dealerClass) {
+    return of(template.toBuilder().party(ProgramInfo.DEALER).constantsVisibleTo(-1)
+        .programClass(dealerClass.getName()).build());
+  }
+
+  static TestJar of(ProgramInfo info) {
+    TestJar j = new TestJar();
+    j.files.put(ProgramInfo.RESOURCE, info.write().getBytes(StandardCharsets.UTF_8));
+    for (ProgramInfo.Constant c : info.constants()) {
+      long[] bias = new long[(int) c.words()];
+      java.util.Arrays.fill(bias, FixedPoint.encode(0.5, 16));
+      j.files.put(ProgramInfo.constantResource(c.id()), ProgramInfo.encodeConstant(bias));
+    }
+    return j;
+  }
+
+  @Override
+  public byte[] read(String path) {
+    return files.get(path);
+  }
+
+  @Override
+  public Class<?> loadClass(String name) throws ClassNotFoundException {
+    return Class.forName(name, true, TestJar.class.getClassLoader());
+  }
+
+  /** Writes the resources as a jar (the classes come from the test class path). */
+  Path writeJar(Path file) throws IOException {
+    try (OutputStream os = Files.newOutputStream(file);
+        JarOutputStream jar = new JarOutputStream(os)) {
+      for (Map.Entry<String, byte[]> e : files.entrySet()) {
+        jar.putNextEntry(new JarEntry(e.getKey()));
+        jar.write(e.getValue());
+        jar.closeEntry();
+      }
+    }
+    return file;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A hosts file for two parties and a dealer on free loopback ports. */
+  static Path hosts(Path dir) throws IOException {
+    return Files.writeString(dir.resolve("hosts.txt"), "0 127.0.0.1:" + freePort()
+        + "\n1 127.0.0.1:" + freePort() + "\ndealer 127.0.0.1:" + freePort() + "\n");
+  }
+}

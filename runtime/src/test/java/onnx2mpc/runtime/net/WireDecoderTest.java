@@ -1,0 +1,129 @@
+package onnx2mpc.runtime.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import java.util.ArrayList;
+import java.util.List;
+import onnx2mpc.runtime.prg.AesCtrPrg;
+import org.junit.jupiter.api.Test;
+
+class WireDecoderTest {
+  private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
+
+  private static EmbeddedChannel channel() {
+    return new EmbeddedChannel(Wire.frameDecoder(), new WireDecoder());
+  }
+
+  private static List<ByteBuf> encode(byte kind, long tag, long[] words, int chunkWords) {
+    List<ByteBuf> frames = new ArrayList<>();
+    Wire.encodeMessage(ALLOC, kind, tag, words, chunkWords, frames::add);
+    return frames;
+  }
+
+  @Test
+  void helloRoundTrips() {
+    EmbeddedChannel ch = channel();
+    byte[] seed = AesCtrPrg.newSeed();
+    ch.writeInbound(Wire.encodeHello(ALLOC, Wire.Hello.of(2, Hosts.DEALER, "ab12", seed)));
+    Wire.Hello h = ch.readInbound();
+    assertEquals(Wire.MAGIC, h.magic());
+    assertEquals(Wire.VERSION, h.version());
+    assertEquals(2, h.sender());
+    assertEquals(Hosts.DEALER, h.receiver());
+    assertEquals("ab12", h.digest());
+    assertArrayEquals(seed, h.seed());
+
+    ch.writeInbound(Wire.encodeHello(ALLOC, Wire.Hello.of(0, 1, "", null)));
+    Wire.Hello noSeed = ch.readInbound();
+    assertNull(noSeed.seed());
+    assertTrue(ch.finishAndReleaseAll() || true);
+  }
+
+  @Test
+  void chunkedMessagesAreReassembledFromAnySplit() {
+    long[] words = new AesCtrPrg(AesCtrPrg.newSeed(), 0, 0).next(1000);
+    List<ByteBuf> frames = encode(Wire.DATA, 7, words, 64);
+    assertEquals(16, frames.size());
+    frames.addAll(encode(Wire.CORR, 8, new long[0], 64));
+    frames.add(Wire.encodeAbort(ALLOC, "party 2: gone"));
+    ByteBuf stream = Unpooled.buffer();
+    for (ByteBuf f : frames) {
+      stream.writeBytes(f);
+      f.release();
+    }
+    EmbeddedChannel ch = channel();
+    // Feed the byte stream in odd slices, as TCP may deliver it.
+    int[] sizes = {1, 3, 17, 600, 4095, 5};
+    int i = 0;
+    while (stream.isReadable()) {
+      int n = Math.min(sizes[i++ % sizes.length], stream.readableBytes());
+      ch.writeInbound(stream.readRetainedSlice(n));
+    }
+    stream.release();
+    Wire.Message m = ch.readInbound();
+    assertEquals(Wire.DATA, m.kind());
+    assertEquals(7, m.tag());
+    assertArrayEquals(words, m.words());
+    Wire.Message empty = ch.readInbound();
+    assertEquals(Wire.CORR, empty.kind());
+    assertEquals(8, empty.tag());
+    assertEquals(0, empty.words().length);
+    Wire.Abort a = ch.readInbound();
+    assertEquals("party 2: gone", a.reason());
+    assertNull(ch.readInbound());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void unknownFrameTypeIsABadFrame() {
+    EmbeddedChannel ch = channel();
+    ByteBuf f = Unpooled.buffer().writeInt(3).writeByte(9).writeShort(0);
+    CorruptedFrameException e = assertThrows(CorruptedFrameException.class,
+        () -> ch.writeInbound(f));
+    assertEquals("unknown frame type 9", e.getMessage());
+    assertEquals(0, f.refCnt());
+  }
+
+  @Test
+  void chunkThatDoesNotContinueItsMessageIsABadFrame() {
+    EmbeddedChannel ch = channel();
+    List<ByteBuf> a = encode(Wire.DATA, 1, new long[10], 4);
+    List<ByteBuf> b = encode(Wire.DATA, 2, new long[10], 4);
+    ch.writeInbound(a.get(0));
+    CorruptedFrameException e = assertThrows(CorruptedFrameException.class,
+        () -> ch.writeInbound(b.get(1)));
+    assertEquals("chunk (type 2, tag 2, 10 words, offset 4) does not continue the message in"
+        + " progress (type 2, tag 1, 10 words, 4 received)", e.getMessage());
+    for (ByteBuf f : List.of(a.get(0), b.get(1))) {
+      assertEquals(0, f.refCnt());
+    }
+    a.subList(1, a.size()).forEach(ByteBuf::release);
+    b.stream().filter(f -> f.refCnt() > 0).forEach(ByteBuf::release);
+  }
+
+  @Test
+  void truncatedAndOversizedFramesAreBadFrames() {
+    EmbeddedChannel ch = channel();
+    ByteBuf shortHello = Unpooled.buffer().writeInt(3).writeByte(Wire.HELLO).writeShort(1);
+    CorruptedFrameException e = assertThrows(CorruptedFrameException.class,
+        () -> ch.writeInbound(shortHello));
+    assertEquals("truncated frame", e.getMessage());
+
+    EmbeddedChannel ch2 = channel();
+    // "GET " read as a length: an HTTP client, say, is not a peer.
+    ByteBuf http = Unpooled.copiedBuffer("GET / HTTP/1.1\r\n".getBytes());
+    assertThrows(TooLongFrameException.class, () -> ch2.writeInbound(http));
+    assertEquals(0, http.refCnt());
+  }
+}
