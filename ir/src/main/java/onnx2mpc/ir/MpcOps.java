@@ -96,6 +96,10 @@ public final class MpcOps {
 
     // Dealer correlations: parties >= 1 expand theirs from a seed shared with the dealer;
     // party 0 expands its a and b and receives its c as the dealer's correction.
+    // PRG components, in result order: triple and and_triple a=0 b=1 c=2; bit r_bin=0
+    // r_arith=1; bit_mul r_bin=0 r_arith=1 a=2 ar=3; trunc r=0 r>>>f=1 msb=2. Party 0's
+    // correction message concatenates its corrected components in that order
+    // (bit_mul: [r_arith | ar]; trunc: [r>>>f | msb]).
     def("mpc.dealer.triple", 0, 3, "Dealer.triple", DEALER,
         "(a, b, c = a*b | a@b | conv(a,b)) arith; kind 0 = mul over n elements, 1 = matmul"
             + " with dims, 2 = conv with dims", i("corr"), i("kind"), is("dims"));
@@ -140,7 +144,8 @@ public final class MpcOps {
         "concatenate [outer, inner_i] blocks along the middle", i("outer"),
         is("inners"));
     def("mpc.pad", 1, 1, "Data.pad", LOCAL,
-        "constant padding; party 0 fills 'value', the others 0", is("dims"), is("begin"),
+        "constant padding of shares; party 0 fills 'value', the others 0 (public or private"
+            + " operands are padded with 0 only)", is("dims"), is("begin"),
         is("end"), l("value"));
     def("mpc.expand", 1, 1, "Data.expand", LOCAL,
         "numpy broadcast of inDims (same rank) to outDims", is("inDims"), is("outDims"));

@@ -116,16 +116,27 @@ public final class InProcessRunner {
     return result;
   }
 
+  static final boolean PROFILE = Boolean.getBoolean("onnx2mpc.profile");
+  static final Map<String, Long> TIMES = new java.util.concurrent.ConcurrentSkipListMap<>();
+
   private static void execute(List<Step> steps, Ctx ctx) throws Exception {
     for (Step st : steps) {
       if (st instanceof Exchange e) {
+        long t0 = System.nanoTime();
         ctx.exchange(e.round());
+        if (PROFILE && ctx.party == 0) {
+          TIMES.merge("exchange", System.nanoTime() - t0, Long::sum);
+        }
         continue;
       }
       Call c = (Call) st;
       ctx.layer(c.layer());
+      long t0 = System.nanoTime();
       try {
         handle(c.kernel(), Ctx.class).invokeExact(ctx, c.args());
+        if (PROFILE && ctx.party == 0) {
+          TIMES.merge(c.kernel(), System.nanoTime() - t0, Long::sum);
+        }
       } catch (RuntimeException | Error e) {
         throw e;
       } catch (Throwable t) {

@@ -51,6 +51,10 @@ class ModelsInProcessTest {
         + " compile %.2fs, run %.2fs%n", model, parties, err, p.plan().rounds(),
         p.plan().offlineRounds(), p.plan().bytesSent()[0], p.plan().dealerBytes(),
         (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+    if (InProcessRunner.PROFILE) {
+      InProcessRunner.TIMES.forEach((kk, v) -> System.out.printf("  %-22s %8.3f s%n", kk, v / 1e9));
+      InProcessRunner.TIMES.clear();
+    }
     assertTrue(err <= tolerance, model + ": max abs error " + err);
   }
 }

@@ -102,7 +102,10 @@ final class LowerShape {
   }
 
   private Value pad(Node n, Shape out) {
-    Value x = l.get(n.input(0));
+    // Party 0 fills the pad value, which is right for shares; a private or public operand
+    // with a non-zero pad value is shared first.
+    double value = n.attrs().getDouble("value", 0.0);
+    Value x = value == 0.0 ? l.get(n.input(0)) : l.secret(n.input(0));
     int rank = x.shape().rank();
     long[] pads = n.attrs().getLongs("pads");
     int[] begin = new int[rank];
@@ -115,7 +118,6 @@ final class LowerShape {
             + java.util.Arrays.toString(pads));
       }
     }
-    double value = n.attrs().getDouble("value", 0.0);
     long word = Math.round(value * Math.scalb(1.0, x.type().scale()));
     return b.op("mpc.pad", List.of(x), x.type().withShape(out), "dims", x.shape().dims(),
         "begin", begin, "end", end, "value", word);
