@@ -68,6 +68,14 @@ public final class MpcOps {
         is("conv"));
     def("mpc.conv_pa", 2, 1, "Linear.convPA", LOCAL, "conv(p, a): public input, shared weights",
         is("conv"));
+    def("mpc.conv_vv", 2, 1, "Linear.convVV", LOCAL,
+        "conv of two values private to the same party, computed by that party alone",
+        is("conv"));
+    def("mpc.matmul_vv", 2, 1, "Linear.matmulVV", LOCAL,
+        "matmul of two values private to the same party, computed by that party alone",
+        is("mm"));
+    def("mpc.add_av", 2, 1, "Arith.addAV", LOCAL,
+        "a + v for v private to 'owner': the owner adds v to its share", i("owner"));
     def("mpc.reduce_sum", 1, 1, "Arith.reduceSum", LOCAL,
         "view as [outer, reduce, inner] and sum over the middle axis", i("outer"), i("reduce"),
         i("inner"));
@@ -91,18 +99,28 @@ public final class MpcOps {
     // Communication.
     def("mpc.open", 1, 1, "Comm.open", OPEN, "arith -> public (sum of all shares)");
     def("mpc.open_b", 1, 1, "Comm.openB", OPEN, "binary -> public (xor of all shares)");
+    def("mpc.open_to", 1, 1, "Comm.openTo", OPEN,
+        "arith -> private(to): every other party sends its share to 'to' only", i("to"),
+        i("n"));
+    def("mpc.publish_masked", 2, 1, "Comm.publishMasked", OPEN,
+        "(v, m) private to 'owner' -> public v - m, sent by the owner to everyone", i("owner"),
+        i("n"));
     def("mpc.reveal", 1, 1, "Comm.reveal", REVEAL,
         "arith -> plaintext at the parties in bitmask 'to' (absent elsewhere)", i("to"));
 
     // Dealer correlations: parties >= 1 expand theirs from a seed shared with the dealer;
     // party 0 expands its a and b and receives its c as the dealer's correction.
-    // PRG components, in result order: triple and and_triple a=0 b=1 c=2; bit r_bin=0
+    // PRG components, in result order: triple, owner_triple and and_triple a=0 b=1 c=2; bit r_bin=0
     // r_arith=1; bit_mul r_bin=0 r_arith=1 a=2 ar=3; trunc r=0 r>>>f=1 msb=2. Party 0's
     // correction message concatenates its corrected components in that order
     // (bit_mul: [r_arith | ar]; trunc: [r>>>f | msb]).
     def("mpc.dealer.triple", 0, 3, "Dealer.triple", DEALER,
         "(a, b, c = a*b | a@b | conv(a,b)) arith; kind 0 = mul over n elements, 1 = matmul"
             + " with dims, 2 = conv with dims", i("corr"), i("kind"), is("dims"));
+    def("mpc.dealer.owner_triple", 0, 3, "Dealer.ownerTriple", DEALER,
+        "(a, b, c = a*b | a@b | conv(a,b)) for weights private to 'owner': a arith with the"
+            + " owner's share 0 (so the owner never knows a), b private to the owner, c arith",
+        i("corr"), i("kind"), is("dims"), i("owner"));
     def("mpc.dealer.and_triple", 0, 3, "Dealer.andTriple", DEALER,
         "(a, b, c = a & b) binary, over 'words' words", i("corr"), i("words"));
     def("mpc.dealer.bit", 0, 2, "Dealer.bit", DEALER,

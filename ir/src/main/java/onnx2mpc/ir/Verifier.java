@@ -99,6 +99,25 @@ public final class Verifier {
             error(n, "expected a shared operand to open, but found " + n.input(0).vis());
           }
         }
+        case "mpc.open_to" -> {
+          Value mask = maskOf(n.input(0));
+          if (mask == null || !mask.def().op().equals("mpc.dealer.owner_triple")
+              || mask.def().attrs().getInt("owner") != n.attrs().getInt("to")) {
+            error(n, "open to a party of a secret not masked by dealer randomness hidden from it");
+          } else if (maskUse.put(mask, n) != null) {
+            error(n, "dealer mask " + mask + " is opened twice");
+          }
+        }
+        case "mpc.publish_masked" -> {
+          Value m = n.input(1);
+          int owner = n.attrs().getInt("owner");
+          if (m.def() == null || !m.def().op().equals("mpc.dealer.owner_triple")
+              || !m.vis().equals(Vis.privateTo(owner))) {
+            error(n, "publish of a private value not masked by the owner's dealer randomness");
+          } else if (maskUse.put(m, n) != null) {
+            error(n, "dealer mask " + m + " is published twice");
+          }
+        }
         case "mpc.reveal" -> {
           if (!outputs.contains(n.output())) {
             error(n, "reveal of a value that is not a graph output");
@@ -151,10 +170,15 @@ public final class Verifier {
     }
   }
 
+  /** Ops through which private data may leave its owner: sharing, or masked publication. */
+  private static final Set<String> SHARES_OR_MASKS =
+      Set.of("mpc.share", "mpc.add_av", "mpc.publish_masked");
+
   private void privateFlow(Node n) {
     boolean movesData = switch (n.op()) {
       case "mpc.share", "mpc.reshape", "mpc.transpose", "mpc.slice", "mpc.concat", "mpc.pad",
-          "mpc.expand", "mpc.window", "mpc.mul_const" -> true;
+          "mpc.expand", "mpc.window", "mpc.mul_const", "mpc.conv_vv", "mpc.matmul_vv",
+          "mpc.publish_masked", "mpc.add_av" -> true;
       default -> false;
     };
     for (Value in : n.inputs()) {
@@ -164,7 +188,7 @@ public final class Verifier {
       if (!movesData) {
         error(n, "private(" + in.vis().owner() + ") value " + in
             + " used by an op that would expose it; expected it to be shared first");
-      } else if (!n.op().equals("mpc.share") && !n.output().vis().equals(in.vis())) {
+      } else if (!SHARES_OR_MASKS.contains(n.op()) && !n.output().vis().equals(in.vis())) {
         error(n, "private(" + in.vis().owner() + ") value " + in + " becomes "
             + n.output().vis() + " without being shared");
       }

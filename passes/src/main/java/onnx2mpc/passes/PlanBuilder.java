@@ -43,7 +43,7 @@ final class PlanBuilder {
       int li = index.get(n.origin() == null ? "?" : n.origin());
       dealer[li] += 8L * dealerWords(n);
       String kind = n.op().substring("mpc.dealer.".length());
-      if (kind.equals("triple")) {
+      if (kind.equals("triple") || kind.equals("owner_triple")) {
         kind += switch (n.attrs().getInt("kind")) {
           case 0 -> ".mul";
           case 1 -> ".matmul";
@@ -65,6 +65,10 @@ final class PlanBuilder {
         if (n.op().equals("mpc.reveal")) {
           int to = n.attrs().getInt("to");
           sent = 8 * w * Integer.bitCount(to & ~(1 << p));
+        } else if (n.op().equals("mpc.open_to")) {
+          sent = p == n.attrs().getInt("to") ? 0 : 8 * w;
+        } else if (n.op().equals("mpc.publish_masked")) {
+          sent = p == n.attrs().getInt("owner") ? 8 * w * (parties - 1) : 0;
         } else {
           sent = 8 * w * (parties - 1);
         }
@@ -98,7 +102,8 @@ final class PlanBuilder {
   static long dealerWords(Node n) {
     List<Value> outs = n.outputs();
     return switch (n.op()) {
-      case "mpc.dealer.triple", "mpc.dealer.and_triple" -> outs.get(2).type().words();
+      case "mpc.dealer.triple", "mpc.dealer.and_triple", "mpc.dealer.owner_triple" ->
+          outs.get(2).type().words();
       case "mpc.dealer.bit" -> outs.get(1).type().words();
       case "mpc.dealer.trunc" -> outs.get(1).type().words() + outs.get(2).type().words();
       case "mpc.dealer.bit_mul" -> outs.get(1).type().words() + outs.get(3).type().words();

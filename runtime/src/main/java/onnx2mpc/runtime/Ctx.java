@@ -18,8 +18,13 @@ public final class Ctx {
   private final Metrics metrics;
   private final List<Staged> staged = new ArrayList<>();
 
-  /** An open or reveal waiting for the next exchange. */
-  private record Staged(int slot, long[] share, boolean xor, int toMask, int layer) {}
+  /**
+   * A value waiting for the next exchange: the parties in {@code from} contribute their share
+   * (a party outside {@code from} contributes nothing), the parties in {@code to} learn the sum.
+   * Masks are bitmasks of parties; -1 means all.
+   */
+  private record Staged(int slot, long[] share, int words, boolean xor, int from, int to,
+      int layer) {}
 
   public Ctx(Session session, int slots, ProgramData data, Metrics metrics) {
     this.session = session;
@@ -49,12 +54,29 @@ public final class Ctx {
 
   /** Stages this party's share of an open: at the next exchange every party learns the sum. */
   public void stageOpen(int slot, long[] share, boolean xor) {
-    staged.add(new Staged(slot, share, xor, -1, metrics.currentLayer()));
+    stage(slot, share, share.length, xor, -1, -1);
   }
 
   /** Stages a reveal: at the next exchange the parties in {@code toMask} learn the sum. */
   public void stageReveal(int slot, long[] share, int toMask) {
-    staged.add(new Staged(slot, share, false, toMask, metrics.currentLayer()));
+    stage(slot, share, share.length, false, -1, toMask);
+  }
+
+  /**
+   * Stages a general transfer of {@code words} words: parties in {@code fromMask} send their
+   * {@code share} (null elsewhere) to the parties in {@code toMask}, which learn the sum of the
+   * senders' shares.
+   */
+  public void stage(int slot, long[] share, int words, boolean xor, int fromMask, int toMask) {
+    if (in(fromMask, party) && (share == null || share.length != words)) {
+      throw new ProtocolException("party " + party + ": expected a share of " + words
+          + " words to send, but found " + (share == null ? "none" : share.length + " words"));
+    }
+    staged.add(new Staged(slot, share, words, xor, fromMask, toMask, metrics.currentLayer()));
+  }
+
+  private static boolean in(int mask, int p) {
+    return mask < 0 || (mask >>> p & 1) != 0;
   }
 
   /**
@@ -72,16 +94,16 @@ public final class Ctx {
       int words = 0;
       for (Staged s : staged) {
         if (sendsTo(s, q)) {
-          words += s.share.length;
+          words += s.words;
         }
       }
       long[] msg = new long[words];
       int off = 0;
       for (Staged s : staged) {
         if (sendsTo(s, q)) {
-          System.arraycopy(s.share, 0, msg, off, s.share.length);
-          off += s.share.length;
-          metrics.addLayerBytes(s.layer, 8L * s.share.length);
+          System.arraycopy(s.share, 0, msg, off, s.words);
+          off += s.words;
+          metrics.addLayerBytes(s.layer, 8L * s.words);
         }
       }
       out[q] = msg;
@@ -89,33 +111,32 @@ public final class Ctx {
     long[][] in = session.exchange(round, out);
     int[] offsets = new int[parties];
     for (Staged s : staged) {
-      boolean receives = s.toMask < 0 || (s.toMask >>> party & 1) != 0;
-      if (!receives) {
+      if (!in(s.to, party)) {
         continue;
       }
       // A party that only receives in this round still spends the round on this layer.
       metrics.addLayerBytes(s.layer, 0);
-      long[] acc = s.share.clone();
+      long[] acc = in(s.from, party) ? s.share.clone() : new long[s.words];
       for (int q = 0; q < parties; q++) {
-        if (q == party) {
+        if (q == party || !in(s.from, q)) {
           continue;
         }
         long[] msg = in[q];
         int off = offsets[q];
-        if (msg == null || off + acc.length > msg.length) {
+        if (msg == null || off + s.words > msg.length) {
           throw new ProtocolException("party " + party + ", round " + round
               + ": message from party " + q + " is shorter than the program expects");
         }
         if (s.xor) {
-          for (int i = 0; i < acc.length; i++) {
+          for (int i = 0; i < s.words; i++) {
             acc[i] ^= msg[off + i];
           }
         } else {
-          for (int i = 0; i < acc.length; i++) {
+          for (int i = 0; i < s.words; i++) {
             acc[i] += msg[off + i];
           }
         }
-        offsets[q] = off + acc.length;
+        offsets[q] = off + s.words;
       }
       buf[s.slot] = acc;
     }
@@ -130,6 +151,6 @@ public final class Ctx {
   }
 
   private boolean sendsTo(Staged s, int q) {
-    return s.toMask < 0 || (s.toMask >>> q & 1) != 0;
+    return in(s.from, party) && in(s.to, q);
   }
 }

@@ -141,6 +141,9 @@ final class LowerLinear {
       throw new IrException(x.def(), "expected a secret operand for " + kind
           + ", but both are public (should have been folded)");
     }
+    if (w.vis().isPrivate() && !(x.vis().isPrivate() && x.vis().owner() == w.vis().owner())) {
+      return b.ownedProduct(l.toShares(x), w, conv ? 2 : 1, conv ? "conv" : "mm", dims, out);
+    }
     Value xs = l.toShares(x);
     Value ws = l.toShares(w);
     return conv ? b.convAA(xs, ws, dims, out) : b.matmulAA(xs, ws, dims, out);

@@ -263,6 +263,32 @@ public final class MpcBuilder {
     return op("mpc.add_aa", List.of(pre, ebd), tc, Attrs.NONE);
   }
 
+  /**
+   * x * w for weights w private to one party (the model owner), x shared. With a dealer triple
+   * (A, B, C = A * B) where the owner's share of A is zero and B is the owner's alone: the owner
+   * publishes D = w - B once (offline), every party precomputes its share of
+   * C + A * D = A * w offline, and online E = x - A is opened to the owner only, who adds
+   * E * w. Online: one product, computed by the owner alone, and one message per other party.
+   */
+  public Value ownedProduct(Value x, Value w, int kind, String dimsName, int[] dims,
+      Shape outShape) {
+    int owner = w.vis().owner();
+    Type tc = Type.fixed(outShape, x.type().scale() + w.type().scale(), Vis.ARITH);
+    String apOp = kind == 2 ? "mpc.conv_ap" : "mpc.matmul_ap";
+    String vvOp = kind == 2 ? "mpc.conv_vv" : "mpc.matmul_vv";
+    List<Value> t = dealer("mpc.dealer.owner_triple",
+        List.of(x.type().withVis(Vis.ARITH), w.type(), tc), "kind", kind, "dims", dims,
+        "owner", owner);
+    Value d = op("mpc.publish_masked", List.of(w, t.get(1)), w.type().withVis(Vis.PUBLIC),
+        "owner", owner, "n", w.type().words());
+    Value pre = op("mpc.add_aa", List.of(t.get(2), op(apOp, List.of(t.get(0), d), tc,
+        dimsName, dims)), tc, Attrs.NONE);
+    Value e = op("mpc.open_to", List.of(subAA(x, t.get(0))), x.type().withVis(Vis.privateTo(owner)),
+        "to", owner, "n", x.type().words());
+    Value ew = op(vvOp, List.of(e, w), tc.withVis(Vis.privateTo(owner)), dimsName, dims);
+    return op("mpc.add_av", List.of(pre, ew), tc, "owner", owner);
+  }
+
   // ---- truncation ----
 
   /** Brings a fixed-point share to scale {@code target} by an explicit truncation. */

@@ -232,4 +232,19 @@ public final class Arith {
           + a.length + " and " + b.length);
     }
   }
+
+  /** mpc.add_av [out, a, v, owner]: the owner adds its private v to its share of a. */
+  public static void addAV(Ctx ctx, int[] args) {
+    long[] a = ctx.buf[args[1]];
+    if (ctx.party != args[3]) {
+      ctx.buf[args[0]] = a;
+      return;
+    }
+    long[] v = ctx.buf[args[2]];
+    long[] out = new long[a.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a[i] + v[i];
+    }
+    ctx.buf[args[0]] = out;
+  }
 }

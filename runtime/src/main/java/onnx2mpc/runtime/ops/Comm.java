@@ -23,4 +23,30 @@ public final class Comm {
   public static void reveal(Ctx ctx, int[] args) {
     ctx.stageReveal(args[0], ctx.buf[args[1]], args[2]);
   }
+
+  /** mpc.open_to [out, in, to, n]: party 'to' learns sum_i in_i; the others learn nothing. */
+  public static void openTo(Ctx ctx, int[] args) {
+    int to = args[2];
+    int n = args[3];
+    ctx.stage(args[0], ctx.buf[args[1]], n, false, -1, 1 << to);
+  }
+
+  /**
+   * mpc.publish_masked [out, v, m, owner, n]: the owner sends v - m to everyone; all learn it.
+   * Used once per model to publish weights masked by dealer randomness only the owner knows.
+   */
+  public static void publishMasked(Ctx ctx, int[] args) {
+    int owner = args[3];
+    int n = args[4];
+    long[] diff = null;
+    if (ctx.party == owner) {
+      long[] v = ctx.buf[args[1]];
+      long[] m = ctx.buf[args[2]];
+      diff = new long[n];
+      for (int i = 0; i < n; i++) {
+        diff[i] = v[i] - m[i];
+      }
+    }
+    ctx.stage(args[0], diff, n, false, 1 << owner, -1);
+  }
 }

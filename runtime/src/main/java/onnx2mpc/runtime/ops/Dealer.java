@@ -30,6 +30,23 @@ public final class Dealer {
     ctx.buf[args[2]] = corrected(ctx, corr, 2, sizes[2]);
   }
 
+  /**
+   * mpc.dealer.owner_triple [a, b, c, corr, kind, dims, owner]: a triple for weights private to
+   * the owner. The owner's share of a is zero, so a is unknown to it; b is the owner's alone.
+   */
+  public static void ownerTriple(Ctx ctx, int[] args) {
+    Args in = new Args(args, 3);
+    long corr = in.next();
+    int kind = in.next();
+    int[] sizes = TripleKind.sizes(kind, in.nextInts());
+    int owner = in.next();
+    Session s = ctx.session();
+    boolean isOwner = ctx.party == owner;
+    ctx.buf[args[0]] = isOwner ? new long[sizes[0]] : s.dealerPrg(corr, 0).next(sizes[0]);
+    ctx.buf[args[1]] = isOwner ? s.dealerPrg(corr, 1).next(sizes[1]) : null;
+    ctx.buf[args[2]] = corrected(ctx, corr, 2, sizes[2]);
+  }
+
   /** mpc.dealer.and_triple [a, b, c, corr, words]: binary (a, b, c = a & b). */
   public static void andTriple(Ctx ctx, int[] args) {
     long corr = args[3];

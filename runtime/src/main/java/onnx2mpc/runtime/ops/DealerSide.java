@@ -25,6 +25,32 @@ public final class DealerSide {
     s.sendToParty0(corr, minusOthers(s, corr, 2, c));
   }
 
+  /**
+   * mpc.dealer.owner_triple [a, b, c, corr, kind, dims, owner]: a = sum of the non-owners'
+   * expansions, b = the owner's expansion, c = a * b corrected at party 0.
+   */
+  public static void ownerTriple(DealerSession s, int[] args) {
+    Args in = new Args(args, 3);
+    long corr = in.next();
+    int kind = in.next();
+    int[] dims = in.nextInts();
+    int owner = in.next();
+    int[] sizes = TripleKind.sizes(kind, dims);
+    long[] a = new long[sizes[0]];
+    long[] t = new long[sizes[0]];
+    for (int p = 0; p < s.parties(); p++) {
+      if (p != owner) {
+        s.partyPrg(p, corr, 0).fill(t);
+        for (int i = 0; i < t.length; i++) {
+          a[i] += t[i];
+        }
+      }
+    }
+    long[] b = s.partyPrg(owner, corr, 1).next(sizes[1]);
+    long[] c = TripleKind.product(kind, dims, a, b);
+    s.sendToParty0(corr, minusOthers(s, corr, 2, c));
+  }
+
   /** mpc.dealer.and_triple [a, b, c, corr, words]: c = a & b over XOR shares. */
   public static void andTriple(DealerSession s, int[] args) {
     long corr = args[3];

@@ -40,4 +40,20 @@ public final class Linear {
     ConvDims d = ConvDims.of(new Args(args, 3).nextInts());
     ctx.buf[args[0]] = a == null ? null : ConvKernels.conv(d, p, a);
   }
+
+  /** mpc.conv_vv [out, x, w, conv]: conv of two private values, at their owner only. */
+  public static void convVV(Ctx ctx, int[] args) {
+    long[] x = ctx.buf[args[1]];
+    long[] w = ctx.buf[args[2]];
+    ConvDims d = ConvDims.of(new Args(args, 3).nextInts());
+    ctx.buf[args[0]] = x == null || w == null ? null : ConvKernels.conv(d, x, w);
+  }
+
+  /** mpc.matmul_vv [out, x, w, mm]: matmul of two private values, at their owner only. */
+  public static void matmulVV(Ctx ctx, int[] args) {
+    long[] x = ctx.buf[args[1]];
+    long[] w = ctx.buf[args[2]];
+    MmDims mm = MmDims.of(new Args(args, 3).nextInts());
+    ctx.buf[args[0]] = x == null || w == null ? null : mm.mul(x, w);
+  }
 }
