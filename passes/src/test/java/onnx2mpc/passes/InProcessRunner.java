@@ -116,7 +116,7 @@ public final class InProcessRunner {
     return result;
   }
 
-  static final boolean PROFILE = Boolean.getBoolean("onnx2mpc.profile");
+  static final boolean PROFILE = System.getenv("ONNX2MPC_PROFILE") != null;
   static final Map<String, Long> TIMES = new java.util.concurrent.ConcurrentSkipListMap<>();
 
   private static void execute(List<Step> steps, Ctx ctx) throws Exception {

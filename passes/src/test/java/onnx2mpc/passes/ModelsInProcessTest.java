@@ -23,7 +23,7 @@ class ModelsInProcessTest {
 
   @ParameterizedTest(name = "{0} with {1} parties")
   @CsvSource({"mlp,2,0.01", "lenet,2,0.01", "feature_agg,3,0.01", "lenet,3,0.01",
-      "resnet18_cifar,2,0.05"})
+      "resnet18_cifar,2,0.05", "resnet18,2,0.05"})
   void matchesPyTorch(String model, int parties, double tolerance) throws Exception {
     Path dir = shared().resolve(model);
     assumeTrue(Files.isDirectory(dir), "shared models not present");

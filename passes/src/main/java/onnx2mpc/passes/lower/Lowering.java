@@ -119,7 +119,8 @@ public final class Lowering {
       "Unsqueeze", "Transpose", "Concat", "Slice", "Pad", "Add", "Sub", "Mul", "Neg", "Identity",
       "Dropout", "Constant and shape computations (folded)");
 
-  private static boolean supports(String op) {
+  /** Whether an op of the tensor dialect has an MPC lowering. */
+  public static boolean supports(String op) {
     return switch (op) {
       case "tensor.gemm", "tensor.matmul", "tensor.conv", "tensor.relu", "tensor.maxpool",
           "tensor.averagepool", "tensor.globalaveragepool", "tensor.batchnorm", "tensor.reshape",

@@ -65,7 +65,8 @@ final class Wire {
 
   /** Splits the byte stream into frames; a length over {@link #MAX_FRAME} is a bad frame. */
   static LengthFieldBasedFrameDecoder frameDecoder() {
-    return new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4);
+    // Netty compares its limit with the whole frame, including the 4-byte length field.
+    return new LengthFieldBasedFrameDecoder(4 + MAX_FRAME, 0, 4, 0, 4);
   }
 
   static ByteBuf encodeHello(ByteBufAllocator alloc, Hello h) {
