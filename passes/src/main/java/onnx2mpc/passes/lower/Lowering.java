@@ -43,6 +43,8 @@ public final class Lowering {
   private final LowerElementwise elementwise;
   private final LowerShape shape;
   private final LowerPool pool;
+  private final LowerExact exact;
+  private final LowerApprox approx;
   /** Relus that run after the max pool that reads them instead (see {@link #swapReluPool}). */
   private final java.util.Set<Node> reluAfterPool = new java.util.HashSet<>();
 
@@ -55,6 +57,8 @@ public final class Lowering {
     this.elementwise = new LowerElementwise(this);
     this.shape = new LowerShape(this);
     this.pool = new LowerPool(this);
+    this.exact = new LowerExact(this);
+    this.approx = new LowerApprox(this);
   }
 
   /** Result of lowering: the mpc graph plus the program's interface. */
@@ -114,13 +118,20 @@ public final class Lowering {
     }
   }
 
-  static final List<String> SUPPORTED = List.of("Gemm", "MatMul", "Conv", "Relu", "MaxPool",
+  static final List<String> CORE_SUPPORTED = List.of("Gemm", "MatMul", "Conv", "Relu", "MaxPool",
       "AveragePool", "GlobalAveragePool", "BatchNormalization", "Flatten", "Reshape", "Squeeze",
       "Unsqueeze", "Transpose", "Concat", "Slice", "Pad", "Add", "Sub", "Mul", "Neg", "Identity",
       "Dropout", "Constant and shape computations (folded)");
 
+  /** ONNX op types with an MPC lowering, for error messages and {@code inspect}. */
+  public static final List<String> SUPPORTED = java.util.stream.Stream.of(CORE_SUPPORTED,
+      LowerExact.ONNX_NAMES, LowerApprox.ONNX_NAMES).flatMap(List::stream).toList();
+
   /** Whether an op of the tensor dialect has an MPC lowering. */
   public static boolean supports(String op) {
+    if (LowerExact.OPS.contains(op) || LowerApprox.OPS.contains(op)) {
+      return true;
+    }
     return switch (op) {
       case "tensor.gemm", "tensor.matmul", "tensor.conv", "tensor.relu", "tensor.maxpool",
           "tensor.averagepool", "tensor.globalaveragepool", "tensor.batchnorm", "tensor.reshape",
@@ -131,6 +142,12 @@ public final class Lowering {
   }
 
   private List<Value> lowerNode(Node n) {
+    if (LowerExact.OPS.contains(n.op())) {
+      return exact.lower(n);
+    }
+    if (LowerApprox.OPS.contains(n.op())) {
+      return approx.lower(n);
+    }
     return switch (n.op()) {
       case "tensor.gemm" -> List.of(linear.gemm(n));
       case "tensor.matmul" -> List.of(linear.matmul(n));
