@@ -245,7 +245,13 @@ public final class Lowering {
     return get(v).vis().isPublic();
   }
 
-  Shape shapeOf(Value v) {
-    return v.shape();
+  /** numpy broadcasting of a lowered value to {@code out} (explicit mpc.expand). */
+  Value broadcast(Value v, Shape out) {
+    return elementwise.broadcast(v, out);
+  }
+
+  /** Elementwise product with broadcasting and truncation, any mix of public and secret. */
+  Value multiply(Value x, Value y, Shape out) {
+    return elementwise.mul(x, y, out);
   }
 }
