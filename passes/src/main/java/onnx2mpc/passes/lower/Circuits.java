@@ -12,11 +12,11 @@ import onnx2mpc.ir.Vis;
 /**
  * Boolean circuits on bit-sliced XOR shares, and the comparisons built from them.
  *
- * <p>msb(x) for x = x_0 + ... + x_{n-1}: every party's share is one XOR-shared summand; carry-save
- * adders reduce n summands to two (one AND level each), then only the carry into bit 63 is
- * computed, by a tree of (generate, propagate) combinations over bits 0..62 (Kogge-Stone style
- * prefix, but only the top carry, so each level halves the rows): 1 + ceil(log2 63) = 7 AND
- * rounds for two summands. msb = x[63] ^ y[63] ^ carry.
+ * <p>Sign of x = x_0 + ... + x_{n-1}: every party's share is one XOR-shared summand; carry-save
+ * adders reduce n summands to two (one AND level each), then only the carry into the top bit is
+ * computed, by a tree of (generate, propagate) combinations (Kogge-Stone style prefix, but
+ * only the top carry, so each level halves the rows): 1 + ceil(log2 (K-1)) AND rounds for two
+ * summands over K = {@link #COMPARE_BITS} bits. top = x[K-1] ^ y[K-1] ^ carry.
  */
 final class Circuits {
   private final MpcBuilder b;
@@ -78,12 +78,24 @@ final class Circuits {
     return b.op("mpc.concat_rows", nonEmpty, sliced(n, rows), "blocks", blocks(n));
   }
 
-  /** The binary (packed, one row) most significant bit of an arith-shared value. */
-  Value msb(Value x) {
+  /**
+   * Width of the comparison circuit. A fixed-point value x with |x| < 2^(K-1) ring units
+   * satisfies [x >= 0] = bit K-1 of (x + 2^(K-1)) mod 2^K, and the low K bits of the sum are
+   * the sum of the shares' low K bits, so only K bits of each share enter the adder. With K = 36
+   * and 16 fractional bits, comparisons are exact for |x| < 2^19 = 524288; the carry tree over
+   * 35 bits has 6 levels and needs about 100 AND rows instead of 180 for 64 bits.
+   */
+  static final int COMPARE_BITS = 36;
+
+  /** [x >= 0] as a packed binary-shared bit vector, for |x| < 2^(COMPARE_BITS - 1). */
+  Value nonNegativeBits(Value x) {
+    int k = COMPARE_BITS;
     int n = x.shape().size();
+    Value shifted = b.addConst(x, 1L << (k - 1));
     List<Value> summands = new ArrayList<>();
     for (int p = 0; p < b.parties; p++) {
-      summands.add(b.op("mpc.slice_bits", List.of(x), sliced(n, 64), "n", n, "party", p));
+      Value all = b.op("mpc.slice_bits", List.of(shifted), sliced(n, 64), "n", n, "party", p);
+      summands.add(rows(all, 0, 1, k));
     }
     while (summands.size() > 2) {
       List<Value> next = new ArrayList<>();
@@ -96,7 +108,7 @@ final class Circuits {
         Value uw = xor(u, w);
         next.add(xor(uw, v));
         Value maj = xor(and(uw, xor(v, w)), w);
-        next.add(b.op("mpc.shift_rows", List.of(maj), maj.type(), "blocks", blocks(n), "rows", 64));
+        next.add(b.op("mpc.shift_rows", List.of(maj), maj.type(), "blocks", blocks(n), "rows", k));
       }
       for (; i < summands.size(); i++) {
         next.add(summands.get(i));
@@ -105,19 +117,25 @@ final class Circuits {
     }
     Value xs = summands.get(0);
     Value ys = summands.get(1);
-    Value carry = carryInto63(xs, ys);
-    return xor(xor(rows(xs, 63, 1, 1), rows(ys, 63, 1, 1)), carry);
+    Value carry = carryIntoTop(xs, ys, k);
+    return xor(xor(rows(xs, k - 1, 1, 1), rows(ys, k - 1, 1, 1)), carry);
+  }
+
+  /** The binary (packed, one row) sign bit [x < 0] of an arith-shared value. */
+  Value msb(Value x) {
+    Value nonNeg = nonNegativeBits(x);
+    return b.op("mpc.not_b", List.of(nonNeg), nonNeg.type(), Attrs.NONE);
   }
 
   /**
-   * Carry into bit 63 of xs + ys. Nodes are bit groups from low to high with generate G and
+   * Carry into bit k-1 of xs + ys (k rows each). Nodes are bit groups from low to high with generate G and
    * propagate P; combining (lo, hi) gives G = G_hi ^ (P_hi & G_lo), P = P_hi & P_lo. The lowest
    * group's P is never needed, so {@code p} holds P of nodes 1..m-1 only.
    */
-  private Value carryInto63(Value xs, Value ys) {
-    Value g = and(rows(xs, 0, 1, 63), rows(ys, 0, 1, 63));
-    Value p = rows(xor(xs, ys), 1, 1, 62);
-    int m = 63;
+  private Value carryIntoTop(Value xs, Value ys, int k) {
+    Value g = and(rows(xs, 0, 1, k - 1), rows(ys, 0, 1, k - 1));
+    Value p = rows(xor(xs, ys), 1, 1, k - 2);
+    int m = k - 1;
     while (m > 1) {
       int pairs = m / 2;
       boolean odd = m % 2 == 1;
@@ -154,9 +172,7 @@ final class Circuits {
 
   /** [x >= 0] as arithmetic 0/1 shares. */
   Value nonNegative(Value x) {
-    Value m = msb(x);
-    Value notM = b.op("mpc.not_b", List.of(m), m.type(), Attrs.NONE);
-    return b2a(notM, x.shape());
+    return b2a(nonNegativeBits(x), x.shape());
   }
 
   /**
@@ -180,9 +196,7 @@ final class Circuits {
 
   /** relu(x) = x * [x >= 0]. */
   Value relu(Value x) {
-    Value m = msb(x);
-    Value nonNeg = b.op("mpc.not_b", List.of(m), m.type(), Attrs.NONE);
-    return mulBit(x, nonNeg);
+    return mulBit(x, nonNegativeBits(x));
   }
 
   /** max(x, y) = y + relu(x - y), elementwise. */

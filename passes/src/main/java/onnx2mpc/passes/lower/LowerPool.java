@@ -16,8 +16,11 @@ import onnx2mpc.ir.Value;
  * pooling sums the rows and multiplies by the public 1 / count.
  */
 final class LowerPool {
-  /** Fills max-pool padding; far below any activation, far from the ring's limits. */
-  private static final long MAX_POOL_PAD = -(1L << 50);
+  /**
+   * Fills max-pool padding: below any activation the comparison circuit handles (|x| <
+   * 2^(COMPARE_BITS - 2) ring units), so that padding minus an activation stays in its range.
+   */
+  private static final long MAX_POOL_PAD = -(1L << (Circuits.COMPARE_BITS - 3));
 
   private final Lowering l;
   private final MpcBuilder b;
