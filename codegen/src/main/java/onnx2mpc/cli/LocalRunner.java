@@ -31,18 +31,32 @@ final class LocalRunner {
   static Result run(CompiledProgram p, JarWriter.Jars jars, Map<String, Path> inputs, Path dir,
       List<String> jvmArgs, Duration timeout, PrintWriter err)
       throws IOException, InterruptedException, LocalCluster.Failure {
+    return run(p, jars, inputs, dir, jvmArgs, List.of(), timeout, err);
+  }
+
+  /**
+   * Like the other {@code run}, with {@code jarArgs} given to the dealer and to every party
+   * (e.g. {@code --repeat 3}), after the runner's own arguments.
+   */
+  static Result run(CompiledProgram p, JarWriter.Jars jars, Map<String, Path> inputs, Path dir,
+      List<String> jvmArgs, List<String> jarArgs, Duration timeout, PrintWriter err)
+      throws IOException, InterruptedException, LocalCluster.Failure {
     Map<Integer, List<String>> given = assignInputs(p, inputs);
     Path hosts = writeHosts(dir.resolve("hosts.txt"), p.parties());
     int mask = p.outputs().isEmpty() ? 0 : p.outputs().get(0).toMask();
     List<LocalCluster.Spec> specs = new ArrayList<>();
+    List<String> dealerArgs = new ArrayList<>(List.of("--stats",
+        dir.resolve("stats-dealer.json").toString()));
+    dealerArgs.addAll(jarArgs);
     specs.add(new LocalCluster.Spec("dealer", command(jvmArgs, jars.dealer(), hosts,
-        List.of("--stats", dir.resolve("stats-dealer.json").toString()))));
+        dealerArgs)));
     for (int k = 0; k < p.parties(); k++) {
       List<String> extra = new ArrayList<>(given.getOrDefault(k, List.of()));
       if ((mask >>> k & 1) != 0) {
         extra.addAll(List.of("--output", dir.resolve("output-" + k + ".npy").toString()));
       }
       extra.addAll(List.of("--stats", dir.resolve("stats-" + k + ".json").toString()));
+      extra.addAll(jarArgs);
       specs.add(new LocalCluster.Spec("party " + k, command(jvmArgs, jars.parties().get(k),
           hosts, extra)));
     }

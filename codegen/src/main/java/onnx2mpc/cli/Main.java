@@ -6,7 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code onnx2mpc} command line: {@code compile}, {@code run} and {@code inspect}.
+ * The {@code onnx2mpc} command line: {@code compile}, {@code run}, {@code bench} and
+ * {@code inspect}.
  *
  * <p>Exit codes: 0 success; 1 a run failed (a party or the dealer exited with an error, or the
  * run timed out) or its output did not match {@code --expected}; 2 the command line, the model
@@ -16,8 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "onnx2mpc", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Compiles ONNX models to secure multi-party computation programs.",
-    subcommands = {CompileCommand.class, RunCommand.class, InspectCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {CompileCommand.class, RunCommand.class, BenchCommand.class,
+        InspectCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code of a failed run. */
   public static final int EXIT_RUN_FAILED = 1;

@@ -16,8 +16,8 @@ import onnx2mpc.runtime.net.NetOptions;
  * Main-Class of dealer.jar:
  *
  * <pre>
- * java -jar dealer.jar --hosts FILE [--stats FILE.json] [--timeout SECONDS]
- *     [--connect-timeout SECONDS] [--debug]
+ * java -jar dealer.jar --hosts FILE [--stats FILE.json] [--repeat R] [--warmup W]
+ *     [--timeout SECONDS] [--connect-timeout SECONDS] [--debug]
  * </pre>
  *
  * Waits for every party to connect ({@link NetDealerSession}), runs the jar's
@@ -25,10 +25,14 @@ import onnx2mpc.runtime.net.NetOptions;
  * party 0's corrections), prints a one-line summary on stderr and writes stats JSON ({@code bytes_sent},
  * {@code wall_s}, {@code peak_rss_mib}). Any failure: one line "dealer: ..." on stderr, the
  * parties told, exit code 1.
+ *
+ * <p>{@code --repeat} and {@code --warmup} must match the parties' (see {@link PartyMain}): the
+ * dealer runs its program once per repetition, each time in a new epoch and only after every
+ * party has started that repetition; the stats then list each repetition's time and bytes.
  */
 public final class DealerMain {
   static final String USAGE = "usage: java -jar dealer.jar --hosts FILE [--stats FILE.json]"
-      + " [--timeout SECONDS] [--connect-timeout SECONDS] [--debug]";
+      + " [--repeat R] [--warmup W] [--timeout SECONDS] [--connect-timeout SECONDS] [--debug]";
   private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
 
   private DealerMain() {}
@@ -53,7 +57,8 @@ public final class DealerMain {
             + " start it with PartyMain");
       }
       CommandLine cl = CommandLine.parse(args,
-          Set.of("--hosts", "--stats", "--timeout", "--connect-timeout"), Set.of(),
+          Set.of("--hosts", "--stats", "--repeat", "--warmup", "--timeout", "--connect-timeout"),
+          Set.of(),
           Set.of("--debug", "--help"));
       if (cl.has("--help")) {
         out.println(USAGE);
@@ -65,21 +70,32 @@ public final class DealerMain {
               NetOptions.DEFAULT_CONNECT_TIMEOUT));
       Hosts hosts = Hosts.read(Path.of(cl.required("--hosts", "FILE")))
           .requireProgram(info.parties());
+      Repetitions reps = Repetitions.of(cl);
       DealerProgram program = PartyMain.instantiate(info, jar, DealerProgram.class);
       session = NetDealerSession.accept(hosts, info.parties(), info.digest(), net);
-      program.run(session);
+      for (int e = 0; e < reps.total(); e++) {
+        session.beginEpoch(e, reps.total());
+        long b0 = session.bytesSent();
+        long t = System.nanoTime();
+        program.run(session);
+        double s = (System.nanoTime() - t) / 1e9;
+        reps.add(new Repetitions.Rep(e, reps.isWarmup(e), s, 0, s, 0, 0,
+            session.bytesSent() - b0, 0, new long[0], new long[0], new int[0]));
+      }
       long sent = session.bytesSent();
       session.close();
       session = null;
       double wall = (System.nanoTime() - t0) / 1e9;
       double rss = RunStats.peakRssMib();
-      err.println(me + ": done in " + RunStats.secs(wall) + "; sent " + RunStats.mib(sent)
-          + (rss >= 0 ? "; peak RSS " + Math.round(rss) + " MiB" : ""));
+      err.println(me + ": done in " + RunStats.secs(wall)
+          + (reps.total() > 1 ? " (" + reps.total() + " repetitions)" : "") + "; sent "
+          + RunStats.mib(sent) + (rss >= 0 ? "; peak RSS " + Math.round(rss) + " MiB" : ""));
       String stats = cl.get("--stats");
       if (stats != null) {
+        String r = reps.json(false);
         Files.writeString(Path.of(stats), "{\n  \"bytes_sent\": " + sent + ",\n  \"wall_s\": "
-            + RunStats.num(wall) + ",\n  \"peak_rss_mib\": " + RunStats.num(rss) + "\n}\n",
-            StandardCharsets.UTF_8);
+            + RunStats.num(wall) + ",\n  \"peak_rss_mib\": " + RunStats.num(rss) + ",\n"
+            + r.substring(0, r.length() - 2) + "\n}\n", StandardCharsets.UTF_8);
       }
       return 0;
     } catch (Throwable e) {

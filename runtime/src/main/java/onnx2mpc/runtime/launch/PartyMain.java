@@ -22,7 +22,8 @@ import onnx2mpc.runtime.net.NetSession;
  *
  * <pre>
  * java -jar partyK.jar --hosts FILE [--input NAME=FILE.npy]... [--output FILE.npy]
- *     [--stats FILE.json] [--timeout SECONDS] [--connect-timeout SECONDS] [--debug]
+ *     [--stats FILE.json] [--repeat R] [--warmup W] [--timeout SECONDS]
+ *     [--connect-timeout SECONDS] [--debug]
  * </pre>
  *
  * Reads the jar's {@link ProgramInfo}, checks that it was given exactly the inputs this party
@@ -32,13 +33,21 @@ import onnx2mpc.runtime.net.NetSession;
  * int64 otherwise; printed on stdout if no --output), prints a one-line summary on stderr and
  * writes the stats JSON. Any failure: one line "party K: ..." on stderr, the other processes
  * told, exit code 1; a stack trace only with --debug.
+ *
+ * <p>With {@code --repeat R} (and {@code --warmup W}, default 1 when R > 1) the program runs
+ * W + R times in one connection, offline then online each time, every time in a new epoch of
+ * the session, so with fresh masks and correlations (see {@link Repetitions}); the dealer and
+ * every party must be given the same R and W. The outputs of the last repetition are written;
+ * the stats JSON has every repetition's times, rounds and bytes and their medians over the R
+ * measured ones, and its {@code offline_s}, {@code online_s} and {@code layers} are those
+ * medians.
  */
 public final class PartyMain {
   static final String USAGE = "usage: java -jar partyK.jar --hosts FILE [--input NAME=FILE.npy]..."
-      + " [--output FILE.npy] [--stats FILE.json] [--timeout SECONDS]"
+      + " [--output FILE.npy] [--stats FILE.json] [--repeat R] [--warmup W] [--timeout SECONDS]"
       + " [--connect-timeout SECONDS] [--debug]";
-  private static final Set<String> VALUED =
-      Set.of("--hosts", "--input", "--output", "--stats", "--timeout", "--connect-timeout");
+  private static final Set<String> VALUED = Set.of("--hosts", "--input", "--output", "--stats",
+      "--repeat", "--warmup", "--timeout", "--connect-timeout");
   /** Held so that the level set on it is not lost to garbage collection. */
   private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
 
@@ -81,20 +90,17 @@ public final class PartyMain {
       if (output != null && receives.isEmpty()) {
         throw new LaunchException("this party receives no outputs; drop --output");
       }
+      Repetitions reps = Repetitions.of(cl);
       Map<Integer, long[]> inputs = PartyInputs.read(info, cl.all("--input"));
       PartyProgram program = instantiate(info, jar, PartyProgram.class);
       JarProgramData data = new JarProgramData(info, jar, inputs);
-      Metrics metrics = new Metrics(info.layerSlots());
 
       long tConnect = System.nanoTime();
       session = NetSession.connect(hosts, info.party(), info.parties(), info.digest(), net);
-      long tOffline = System.nanoTime();
-      Ctx ctx = new Ctx(session, program.slots(), data, metrics);
-      program.offline(ctx);
-      long tOnline = System.nanoTime();
-      program.online(ctx);
-      long tDone = System.nanoTime();
-      metrics.finish();
+      long tConnected = System.nanoTime();
+      for (int e = 0; e < reps.total(); e++) {
+        reps.add(runOnce(session, e, reps, program, data, info.layerSlots()));
+      }
       long sent = session.bytesSent();
       long received = session.bytesReceived();
       session.close();
@@ -108,18 +114,23 @@ public final class PartyMain {
       }
       double wall = (System.nanoTime() - t0) / 1e9;
       double rss = RunStats.peakRssMib();
+      Repetitions.Rep last = reps.last();
+      String times = reps.total() == 1
+          ? "offline " + RunStats.secs(last.offlineS()) + ", online "
+              + RunStats.secs(last.onlineS())
+          : reps.total() + " repetitions, median offline "
+              + RunStats.secs(reps.median(Repetitions.Rep::offlineS)) + ", online "
+              + RunStats.secs(reps.median(Repetitions.Rep::onlineS));
       err.println(me + ": done in " + RunStats.secs(wall) + " (connect "
-          + RunStats.secs((tOffline - tConnect) / 1e9) + ", offline "
-          + RunStats.secs((tOnline - tOffline) / 1e9) + ", online "
-          + RunStats.secs((tDone - tOnline) / 1e9) + "); " + metrics.rounds() + " rounds; sent "
+          + RunStats.secs((tConnected - tConnect) / 1e9) + ", " + times + "); "
+          + (last.offlineRounds() + last.onlineRounds()) + " rounds; sent "
           + RunStats.mib(sent) + ", received " + RunStats.mib(received)
           + (rss >= 0 ? "; peak RSS " + Math.round(rss) + " MiB" : "")
           + (written.isEmpty() ? "" : "; output " + String.join(", ", written)));
       String stats = cl.get("--stats");
       if (stats != null) {
-        Files.writeString(Path.of(stats), statsJson(info, metrics, sent, received,
-            (tOnline - tOffline) / 1e9, (tDone - tOnline) / 1e9, wall,
-            (tOffline - tConnect) / 1e9, rss), StandardCharsets.UTF_8);
+        Files.writeString(Path.of(stats), statsJson(info, reps, sent, received, wall,
+            (tConnected - tConnect) / 1e9, rss), StandardCharsets.UTF_8);
       }
       return 0;
     } catch (Throwable e) {
@@ -173,30 +184,68 @@ public final class PartyMain {
     }
   }
 
-  static String statsJson(ProgramInfo info, Metrics m, long sent, long received,
-      double offline, double online, double wall, double connect, double rss) {
+  /**
+   * One repetition in epoch {@code epoch}: waits for the peers to start it, then runs the
+   * program's offline and online phases on fresh buffers and metrics. The previous
+   * repetition's buffers are garbage by then, so repeating does not raise the peak memory.
+   */
+  private static Repetitions.Rep runOnce(NetSession session, int epoch, Repetitions reps,
+      PartyProgram program, JarProgramData data, int layers) {
+    session.beginEpoch(epoch, reps.total());
+    Metrics metrics = new Metrics(layers);
+    Ctx ctx = new Ctx(session, program.slots(), data, metrics);
+    long b0 = session.bytesSent();
+    long tOffline = System.nanoTime();
+    program.offline(ctx);
+    long tOnline = System.nanoTime();
+    long b1 = session.bytesSent();
+    int offlineRounds = metrics.rounds();
+    program.online(ctx);
+    long tDone = System.nanoTime();
+    metrics.finish();
+    return new Repetitions.Rep(epoch, reps.isWarmup(epoch), (tOnline - tOffline) / 1e9,
+        (tDone - tOnline) / 1e9, (tDone - tOffline) / 1e9, offlineRounds,
+        metrics.rounds() - offlineRounds, b1 - b0, session.bytesSent() - b1,
+        metrics.layerNanos(), metrics.layerBytes(), metrics.layerRounds());
+  }
+
+  /**
+   * The {@code --stats} JSON: totals of the process ({@code bytes_sent}, {@code wall_s} from
+   * start to exit), the medians of the measured repetitions ({@code offline_s},
+   * {@code online_s}, per-layer {@code time_s}), the last repetition's rounds and per-layer
+   * bytes (the same in every repetition), and every repetition (see {@link Repetitions}).
+   */
+  static String statsJson(ProgramInfo info, Repetitions reps, long sent, long received,
+      double wall, double connect, double rss) {
+    Repetitions.Rep last = reps.last();
     StringBuilder sb = new StringBuilder("{\n");
     sb.append("  \"party\": ").append(info.party()).append(",\n");
-    sb.append("  \"rounds\": ").append(m.rounds()).append(",\n");
+    sb.append("  \"rounds\": ").append(last.offlineRounds() + last.onlineRounds())
+        .append(",\n");
+    sb.append("  \"online_rounds\": ").append(last.onlineRounds()).append(",\n");
+    sb.append("  \"offline_rounds\": ").append(last.offlineRounds()).append(",\n");
     sb.append("  \"bytes_sent\": ").append(sent).append(",\n");
     sb.append("  \"bytes_received\": ").append(received).append(",\n");
     sb.append("  \"connect_s\": ").append(RunStats.num(connect)).append(",\n");
-    sb.append("  \"offline_s\": ").append(RunStats.num(offline)).append(",\n");
-    sb.append("  \"online_s\": ").append(RunStats.num(online)).append(",\n");
+    sb.append("  \"offline_s\": ").append(RunStats.num(reps.median(Repetitions.Rep::offlineS)))
+        .append(",\n");
+    sb.append("  \"online_s\": ").append(RunStats.num(reps.median(Repetitions.Rep::onlineS)))
+        .append(",\n");
     sb.append("  \"wall_s\": ").append(RunStats.num(wall)).append(",\n");
     sb.append("  \"peak_rss_mib\": ").append(RunStats.num(rss)).append(",\n");
+    sb.append(reps.json(true));
     sb.append("  \"layers\": [");
-    long[] nanos = m.layerNanos();
-    long[] bytes = m.layerBytes();
-    int[] rounds = m.layerRounds();
+    long[] nanos = reps.medianLayerNanos();
+    long[] layerBytes = last.layerBytes();
+    int[] layerRounds = last.layerRounds();
     String sep = "\n";
     for (ProgramInfo.Layer l : info.layers()) {
       int i = l.index();
       sb.append(sep).append("    {\"name\": ").append(RunStats.str(l.name()))
           .append(", \"op\": ").append(RunStats.str(l.opType()))
           .append(", \"time_s\": ").append(RunStats.num(nanos[i] / 1e9))
-          .append(", \"bytes_sent\": ").append(bytes[i])
-          .append(", \"rounds\": ").append(rounds[i]).append('}');
+          .append(", \"bytes_sent\": ").append(layerBytes[i])
+          .append(", \"rounds\": ").append(layerRounds[i]).append('}');
       sep = ",\n";
     }
     sb.append(info.layers().isEmpty() ? "]\n" : "\n  ]\n");

@@ -106,6 +106,8 @@ public final class LocalNetwork {
     private final int party;
     private long sent;
     private long received;
+    /** The epoch begun last, -1 before the first {@link #beginEpoch} (addresses epoch 0). */
+    private int epoch = -1;
 
     LocalSession(int party) {
       this.party = party;
@@ -121,18 +123,30 @@ public final class LocalNetwork {
       return parties;
     }
 
+    /**
+     * Only readdresses the streams: threads of one process need no barrier, since every
+     * message carries its round and the dealer's queue its correlation.
+     */
+    @Override
+    public void beginEpoch(int next, int epochs) {
+      Session.checkNextEpoch(epoch, next, epochs);
+      epoch = next;
+    }
+
     @Override
     public Prg pairPrg(int peer, long nonce) {
       if (peer == party || peer < 0 || peer >= parties) {
         throw new IllegalArgumentException("pairPrg: expected a peer other than " + party
             + " in [0, " + parties + "), but found " + peer);
       }
-      return new AesCtrPrg(pairSeeds[party][peer], nonce, 0);
+      return new AesCtrPrg(pairSeeds[party][peer], Session.epochAddress(Math.max(epoch, 0),
+          nonce), 0);
     }
 
     @Override
     public Prg dealerPrg(long corr, int component) {
-      return new AesCtrPrg(dealerSeeds[party], corr, component);
+      return new AesCtrPrg(dealerSeeds[party], Session.epochAddress(Math.max(epoch, 0), corr),
+          component);
     }
 
     @Override
@@ -190,6 +204,7 @@ public final class LocalNetwork {
 
   private final class LocalDealer implements DealerSession {
     private long sent;
+    private int epoch = -1;
 
     @Override
     public int parties() {
@@ -197,8 +212,15 @@ public final class LocalNetwork {
     }
 
     @Override
+    public void beginEpoch(int next, int epochs) {
+      Session.checkNextEpoch(epoch, next, epochs);
+      epoch = next;
+    }
+
+    @Override
     public Prg partyPrg(int party, long corr, int component) {
-      return new AesCtrPrg(dealerSeeds[party], corr, component);
+      return new AesCtrPrg(dealerSeeds[party], Session.epochAddress(Math.max(epoch, 0), corr),
+          component);
     }
 
     @Override

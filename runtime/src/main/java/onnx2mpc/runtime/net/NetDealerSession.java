@@ -3,6 +3,7 @@ package onnx2mpc.runtime.net;
 import onnx2mpc.runtime.DealerSession;
 import onnx2mpc.runtime.Prg;
 import onnx2mpc.runtime.ProtocolException;
+import onnx2mpc.runtime.Session;
 import onnx2mpc.runtime.prg.AesCtrPrg;
 
 /**
@@ -12,10 +13,24 @@ import onnx2mpc.runtime.prg.AesCtrPrg;
  * reads eagerly, so in practice as far as the network allows).
  */
 public final class NetDealerSession implements DealerSession {
+  /**
+   * How long the dealer waits for the parties to start the next repetition: they first finish
+   * the current one, which for a large model takes longer than any one round, so there is no
+   * timeout of its own; a party that dies closes its connection, and one that fails aborts,
+   * which ends the wait at once.
+   */
+  private static final long EPOCH_WAIT_NANOS = Long.MAX_VALUE / 4;
+
   private final Endpoint ep;
+  private final int[] allParties;
+  private int epoch = -1;
 
   private NetDealerSession(Endpoint ep) {
     this.ep = ep;
+    this.allParties = new int[ep.parties];
+    for (int p = 0; p < ep.parties; p++) {
+      allParties[p] = p;
+    }
   }
 
   /**
@@ -35,13 +50,43 @@ public final class NetDealerSession implements DealerSession {
     return ep.parties;
   }
 
+  /**
+   * Waits until every party has started repetition {@code next} (its EPOCH message), so that
+   * the dealer never prepares a repetition while the parties still compute the previous one:
+   * on a shared machine that would slow their online phase, and party 0 would buffer the
+   * next repetition's corrections on top of its working memory.
+   *
+   * @throws ProtocolException "dealer, repetition 1: party 0 (...) starts repetition 1 of 3,
+   *     ..." if the parties were given other repetition counts than the dealer
+   */
+  @Override
+  public void beginEpoch(int next, int epochs) {
+    Session.checkNextEpoch(epoch, next, epochs);
+    String context = "dealer, repetition " + next + ": ";
+    try {
+      Wire.Message[] got = ep.receive(allParties, System.nanoTime() + EPOCH_WAIT_NANOS,
+          context);
+      for (int p = 0; p < got.length; p++) {
+        String problem = NetSession.epochProblem(got[p], next, epochs);
+        if (problem != null) {
+          throw new ProtocolException(context + ep.link(p).label + " " + problem);
+        }
+      }
+    } catch (ProtocolException e) {
+      ep.abort(e.getMessage());
+      throw e;
+    }
+    epoch = next;
+  }
+
   @Override
   public Prg partyPrg(int party, long corr, int component) {
     if (party < 0 || party >= ep.parties) {
       throw new IllegalArgumentException("party: expected 0.." + (ep.parties - 1)
           + ", but found " + party);
     }
-    return new AesCtrPrg(ep.link(party).seed, corr, component);
+    return new AesCtrPrg(ep.link(party).seed, Session.epochAddress(Math.max(epoch, 0), corr),
+        component);
   }
 
   /**

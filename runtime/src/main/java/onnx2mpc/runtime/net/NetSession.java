@@ -22,6 +22,8 @@ public final class NetSession implements Session {
   private final Endpoint ep;
   private final int[] peers;
   private final int[] dealerOnly = {Hosts.DEALER};
+  /** The epoch begun last, -1 before the first {@link #beginEpoch} (addresses epoch 0). */
+  private int epoch = -1;
 
   private NetSession(Endpoint ep) {
     this.ep = ep;
@@ -60,18 +62,72 @@ public final class NetSession implements Session {
     return ep.parties;
   }
 
+  /**
+   * Sends an EPOCH message to every other party and to the dealer, then waits (up to the
+   * round timeout) for every other party's EPOCH of the same repetition. The dealer starts
+   * the repetition's correlations when it has every party's EPOCH, so a repetition's
+   * offline phase, dealer included, starts after the previous repetition has ended everywhere.
+   *
+   * @throws ProtocolException "party 1, repetition 2: party 0 (...) runs 3 repetitions, ..."
+   *     if the processes were given different repetition counts
+   */
+  @Override
+  public void beginEpoch(int next, int epochs) {
+    Session.checkNextEpoch(epoch, next, epochs);
+    String context = ep.me() + ", repetition " + next + ": ";
+    try {
+      ep.checkFatal(context);
+      long[] msg = {epochs};
+      for (int q : peers) {
+        ep.send(q, Wire.EPOCH, next, msg, context);
+      }
+      ep.send(Hosts.DEALER, Wire.EPOCH, next, msg, context);
+      long deadline = System.nanoTime() + ep.options.roundTimeout().toNanos();
+      Wire.Message[] got = ep.receive(peers, deadline, context);
+      for (int i = 0; i < peers.length; i++) {
+        String problem = epochProblem(got[i], next, epochs);
+        if (problem != null) {
+          throw new ProtocolException(context + ep.link(peers[i]).label + " " + problem);
+        }
+      }
+    } catch (ProtocolException e) {
+      throw fail(e);
+    }
+    epoch = next;
+  }
+
+  /**
+   * Null if {@code m} starts repetition {@code next} of {@code epochs}, else what the sender
+   * did instead, worded to follow its label.
+   */
+  static String epochProblem(Wire.Message m, int next, int epochs) {
+    if (m.kind() != Wire.EPOCH) {
+      return "sent " + (m.kind() == Wire.DATA ? "its message for round " + m.tag()
+          : "a dealer correction") + " where repetition " + next + " starts; do all processes"
+          + " run the same program with the same --repeat and --warmup?";
+    }
+    long theirs = m.words().length == 1 ? m.words()[0] : -1;
+    if (m.tag() != next || theirs != epochs) {
+      return "starts repetition " + m.tag() + " of " + theirs
+          + ", while this process starts repetition " + next + " of " + epochs
+          + "; give every party and the dealer the same --repeat and --warmup";
+    }
+    return null;
+  }
+
   @Override
   public Prg pairPrg(int peer, long nonce) {
     if (peer == ep.self || peer < 0 || peer >= ep.parties) {
       throw new IllegalArgumentException("peer: expected another party in 0.." + (ep.parties - 1)
           + ", but found " + peer);
     }
-    return new AesCtrPrg(ep.link(peer).seed, nonce, 0);
+    return new AesCtrPrg(ep.link(peer).seed, Session.epochAddress(Math.max(epoch, 0), nonce), 0);
   }
 
   @Override
   public Prg dealerPrg(long corr, int component) {
-    return new AesCtrPrg(ep.link(Hosts.DEALER).seed, corr, component);
+    return new AesCtrPrg(ep.link(Hosts.DEALER).seed,
+        Session.epochAddress(Math.max(epoch, 0), corr), component);
   }
 
   @Override
@@ -113,7 +169,9 @@ public final class NetSession implements Session {
         if (m.kind() != Wire.DATA || m.tag() != round) {
           throw new ProtocolException(context + ep.link(peers[i]).label + " sent "
               + (m.kind() == Wire.DATA ? "its message for round " + m.tag()
-                  : "a dealer correction") + "; do the parties run the same program?");
+                  : m.kind() == Wire.EPOCH ? "the start of repetition " + m.tag()
+                  : "a dealer correction") + "; do the parties run the same program with the"
+              + " same --repeat and --warmup?");
         }
         in[peers[i]] = m.words();
       }

@@ -16,21 +16,28 @@ import java.util.function.Consumer;
  * DATA   type=2  long round, int total words, int offset in words, words
  * CORR   type=3  long correlation, int total words, int offset in words, words
  * ABORT  type=4  reason (UTF-8)
+ * EPOCH  type=5  long epoch, int total words (1), int offset (0), the number of epochs
  * </pre>
  *
  * Header fields are big-endian (network order); the words of DATA (one round's message to one
  * peer) and CORR (one dealer correction) are little-endian, so that encoding is a memory copy
  * on x86. A message longer than one chunk (4 MiB by default) travels as consecutive frames with
  * increasing offsets and is reassembled by {@link WireDecoder}. Ids are party numbers, with
- * {@link Hosts#DEALER} (-1) for the dealer.
+ * {@link Hosts#DEALER} (-1) for the dealer. EPOCH marks the start of a repetition (see
+ * {@code Session.beginEpoch}): every party sends it to every other process, the dealer
+ * to nobody; it is framed like DATA.
+ *
+ * <p>Version 2 added EPOCH; a version-1 process would fail on it mid-run, so the handshake
+ * refuses the pair instead.
  */
 final class Wire {
   static final int MAGIC = 0x4f4d5043; // "OMPC"
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   static final byte HELLO = 1;
   static final byte DATA = 2;
   static final byte CORR = 3;
   static final byte ABORT = 4;
+  static final byte EPOCH = 5;
   /** Type, tag, total, offset. */
   static final int CHUNK_HEADER = 1 + 8 + 4 + 4;
   /** The largest chunk payload a receiver accepts; senders may use less. */
@@ -47,7 +54,7 @@ final class Wire {
     }
   }
 
-  /** A reassembled DATA or CORR message. */
+  /** A reassembled DATA, CORR or EPOCH message. */
   record Message(byte kind, long tag, long[] words) {}
 
   /** The peer gave up; the reason is its own one-line error. */

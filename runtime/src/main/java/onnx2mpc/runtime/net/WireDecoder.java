@@ -46,6 +46,7 @@ final class WireDecoder extends ChannelInboundHandlerAdapter {
         return decodeHello(f);
       case Wire.DATA:
       case Wire.CORR:
+      case Wire.EPOCH:
         return decodeChunk(type, f);
       case Wire.ABORT:
         return new Wire.Abort(f.readCharSequence(f.readableBytes(), StandardCharsets.UTF_8)

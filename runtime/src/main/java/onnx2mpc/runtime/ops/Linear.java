@@ -14,7 +14,19 @@ public final class Linear {
     long[] a = ctx.buf[args[1]];
     long[] p = ctx.buf[args[2]];
     MmDims mm = MmDims.of(new Args(args, 3).nextInts());
-    ctx.buf[args[0]] = a == null ? null : mm.mul(a, p);
+    ctx.buf[args[0]] = a == null ? null : isZero(a) ? new long[mm.cSize()] : mm.mul(a, p);
+  }
+
+  /**
+   * Whether a share is all zeros. The weights owner's share of its triple's mask is zero by
+   * construction (mpc.dealer.owner_triple), so its A * D product is skipped after one scan.
+   */
+  static boolean isZero(long[] a) {
+    long acc = 0;
+    for (long v : a) {
+      acc |= v;
+    }
+    return acc == 0;
   }
 
   /** mpc.matmul_pa [out, p, a, mm]: p @ a. */
@@ -30,7 +42,8 @@ public final class Linear {
     long[] a = ctx.buf[args[1]];
     long[] p = ctx.buf[args[2]];
     ConvDims d = ConvDims.of(new Args(args, 3).nextInts());
-    ctx.buf[args[0]] = a == null ? null : ConvKernels.conv(d, a, p);
+    ctx.buf[args[0]] = a == null ? null
+        : isZero(a) ? new long[d.outSize()] : ConvKernels.conv(d, a, p);
   }
 
   /** mpc.conv_pa [out, p, a, conv]: conv(p, a) with a public input p and shared weights a. */

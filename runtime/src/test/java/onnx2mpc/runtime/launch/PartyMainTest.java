@@ -107,6 +107,64 @@ class PartyMainTest {
     }
   }
 
+  /**
+   * --repeat 2 runs a warm-up and two measured repetitions in one connection: the result is
+   * still right (so every repetition's dealer streams matched the parties'), and the stats
+   * list each repetition with the medians of the measured ones.
+   */
+  @Test
+  void repeatedRunsReportEveryRepetitionAndTheMedian() throws Exception {
+    ProgramInfo info = ToyProgram.info(ToyProgram.Party.class.getName()).build();
+    Path hosts = TestJar.hosts(dir);
+    Path a = npy("a.npy", ToyProgram.DIMS, A);
+    Path b = npy("b.npy", ToyProgram.DIMS, B);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      Future<Result> f1 = pool.submit(() -> party(TestJar.of(info, 1), "--hosts",
+          hosts.toString(), "--input", "b=" + b, "--output", dir.resolve("sum.npy").toString(),
+          "--stats", dir.resolve("p1.json").toString(), "--repeat", "2"));
+      Future<Result> f0 = pool.submit(() -> party(TestJar.of(info, 0), "--hosts",
+          hosts.toString(), "--input", "a=" + a, "--repeat=2"));
+      Future<Result> fd = pool.submit(() -> dealer(TestJar.dealer(info, ToyProgram.Dealer.class),
+          "--hosts", hosts.toString(), "--stats", dir.resolve("d.json").toString(),
+          "--repeat", "2", "--warmup", "1"));
+      Result p1 = f1.get(20, TimeUnit.SECONDS);
+      assertEquals(0, p1.code(), p1.err());
+      assertEquals(0, f0.get(20, TimeUnit.SECONDS).code());
+      Result d = fd.get(20, TimeUnit.SECONDS);
+      assertEquals(0, d.code(), d.err());
+      assertTrue(p1.err().contains("3 repetitions, median offline "), p1.err());
+      assertTrue(d.err().contains("(3 repetitions)"), d.err());
+      double[] sum = Npy.read(dir.resolve("sum.npy")).doubles();
+      for (int i = 0; i < ToyProgram.N; i++) {
+        assertEquals((float) A[i] + (float) B[i] + 0.5, sum[i], 0x1p-15, "element " + i);
+      }
+      String stats = Files.readString(dir.resolve("p1.json"));
+      for (String key : new String[] {"\"repeat\": 2,", "\"warmup\": 1,",
+          "{\"epoch\": 0, \"warmup\": true, \"offline_s\": ",
+          "{\"epoch\": 2, \"warmup\": false, \"offline_s\": ", "\"online_rounds\": 1,",
+          "\"median\": {\"offline_s\": ", "\"online_bytes_sent\": "}) {
+        assertTrue(stats.contains(key), key + " in " + stats);
+      }
+      String ds = Files.readString(dir.resolve("d.json"));
+      assertTrue(ds.contains("{\"epoch\": 1, \"warmup\": false, \"wall_s\": "), ds);
+      assertTrue(ds.matches("(?s).*\"median\": \\{\"wall_s\": [0-9.]+, \"bytes_sent\": \\d+}\\s*}\\s*"),
+          ds);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void badRepeatCountsAreOneLine() throws Exception {
+    TestJar jar = TestJar.of(ToyProgram.info(ToyProgram.Party.class.getName()).build(), 0);
+    String hosts = TestJar.hosts(dir).toString();
+    assertEquals(new Result(1, "", "party 0: --repeat: expected an integer >= 1, but found '0'\n"),
+        party(jar, "--hosts", hosts, "--repeat", "0"));
+    assertEquals(new Result(1, "", "party 0: --warmup: expected an integer >= 0, but found 'x'\n"),
+        party(jar, "--hosts", hosts, "--warmup", "x"));
+  }
+
   @Test
   void inputProblemsAreReportedTogetherBeforeConnecting() throws Exception {
     TestJar jar = TestJar.of(ToyProgram.info(ToyProgram.Party.class.getName()).build(), 1);

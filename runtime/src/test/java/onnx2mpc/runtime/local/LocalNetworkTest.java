@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -51,5 +52,50 @@ class LocalNetworkTest {
     }
     net.dealer().sendToParty0(3, new long[] {1, 2});
     assertArrayEquals(new long[] {1, 2}, net.party(0).fromDealer(3, 2));
+  }
+
+  /**
+   * Security of repeated runs: every epoch expands other streams from the same seeds, while
+   * both ends of each seed still agree within an epoch; epoch 0 is the single run's addressing.
+   */
+  @Test
+  void everyEpochHasItsOwnStreams() {
+    LocalNetwork net = LocalNetwork.create(2);
+    Session a = net.party(0);
+    Session b = net.party(1);
+    long[] pair0 = a.pairPrg(1, 5).next(8);
+    long[] dealer0 = b.dealerPrg(9, 1).next(8);
+    a.beginEpoch(0, 3);
+    b.beginEpoch(0, 3);
+    net.dealer().beginEpoch(0, 3);
+    assertArrayEquals(pair0, a.pairPrg(1, 5).next(8), "epoch 0 is the unrepeated addressing");
+    a.beginEpoch(1, 3);
+    b.beginEpoch(1, 3);
+    net.dealer().beginEpoch(1, 3);
+    long[] pair1 = a.pairPrg(1, 5).next(8);
+    long[] dealer1 = b.dealerPrg(9, 1).next(8);
+    assertArrayEquals(pair1, b.pairPrg(0, 5).next(8));
+    assertArrayEquals(dealer1, net.dealer().partyPrg(1, 9, 1).next(8));
+    assertFalse(Arrays.equals(pair0, pair1), "pair stream reused across epochs");
+    assertFalse(Arrays.equals(dealer0, dealer1), "dealer stream reused across epochs");
+    // Nonce n in epoch 1 must not be nonce n + 2^48 of epoch 0 or any other address.
+    assertEquals(1L << 48 | 5, Session.epochAddress(1, 5));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Session.epochAddress(0, 1L << 48));
+    assertEquals("nonce: expected 0 <= nonce < 2^48, but found 281474976710656",
+        e.getMessage());
+  }
+
+  @Test
+  void epochsGoInOrder() {
+    Session a = LocalNetwork.create(2).party(0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> a.beginEpoch(1, 2));
+    assertEquals("epoch: expected 0 (epochs begin in order, each once), but found 1",
+        e.getMessage());
+    a.beginEpoch(0, 2);
+    a.beginEpoch(1, 2);
+    e = assertThrows(IllegalArgumentException.class, () -> a.beginEpoch(2, 2));
+    assertEquals("epoch: expected one of 0..1, but found 2", e.getMessage());
   }
 }

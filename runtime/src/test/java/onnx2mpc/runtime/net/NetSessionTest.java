@@ -231,6 +231,93 @@ class NetSessionTest {
         + hosts.address(Hosts.DEALER).getPort() + " within 0.5 s ("), e.getMessage());
   }
 
+  /**
+   * Repetitions over sockets: each epoch's pair and dealer streams agree at both ends and
+   * differ from the previous epoch's, and the dealer only starts an epoch once every party has.
+   */
+  @Test
+  void everyEpochHasFreshStreamsAndTheDealerWaitsForIt() throws Exception {
+    Hosts hosts = Loopback.hosts(2);
+    int epochs = 3;
+    List<Future<long[][]>> parties = new ArrayList<>();
+    for (int p = 0; p < 2; p++) {
+      int me = p;
+      parties.add(run(() -> {
+        try (NetSession s = NetSession.connect(hosts, me, 2, "d5", OPTS)) {
+          long[][] streams = new long[epochs][];
+          for (int e = 0; e < epochs; e++) {
+            s.beginEpoch(e, epochs);
+            long[] pair = s.pairPrg(1 - me, 7).next(4);
+            long[] dealer = s.dealerPrg(3, 2).next(4);
+            streams[e] = new long[] {pair[0], pair[3], dealer[0], dealer[3]};
+            if (me == 0) {
+              assertArrayEquals(new long[] {e}, s.fromDealer(e, 1));
+            }
+            s.exchange(0, new long[2][]);
+          }
+          return streams;
+        }
+      }));
+    }
+    Future<long[][][]> dealer = run(() -> {
+      try (NetDealerSession d = NetDealerSession.accept(hosts, 2, "d5", OPTS)) {
+        long[][][] streams = new long[epochs][2][];
+        for (int e = 0; e < epochs; e++) {
+          d.beginEpoch(e, epochs);
+          d.sendToParty0(e, new long[] {e});
+          for (int p = 0; p < 2; p++) {
+            streams[e][p] = d.partyPrg(p, 3, 2).next(4);
+          }
+        }
+        return streams;
+      }
+    });
+    long[][] p0 = parties.get(0).get(20, TimeUnit.SECONDS);
+    long[][] p1 = parties.get(1).get(20, TimeUnit.SECONDS);
+    long[][][] d = dealer.get(20, TimeUnit.SECONDS);
+    for (int e = 0; e < epochs; e++) {
+      assertEquals(p0[e][0], p1[e][0], "pair stream, epoch " + e);
+      assertEquals(d[e][0][0], p0[e][2], "dealer stream of party 0, epoch " + e);
+      assertEquals(d[e][1][3], p1[e][3], "dealer stream of party 1, epoch " + e);
+      for (int f = 0; f < e; f++) {
+        assertTrue(p0[e][0] != p0[f][0] && p0[e][1] != p0[f][1], "pair stream reused");
+        assertTrue(p0[e][2] != p0[f][2] && p1[e][2] != p1[f][2], "dealer stream reused");
+      }
+    }
+  }
+
+  @Test
+  void differentRepetitionCountsAreReportedAtTheFirstEpoch() throws Exception {
+    Hosts hosts = Loopback.hosts(2);
+    Future<?> dealer = run(() -> {
+      try (NetDealerSession d = NetDealerSession.accept(hosts, 2, "d6", OPTS)) {
+        d.beginEpoch(0, 2);
+      }
+      return null;
+    });
+    Future<?> p0 = run(() -> {
+      try (NetSession s = NetSession.connect(hosts, 0, 2, "d6", OPTS)) {
+        s.beginEpoch(0, 2);
+      }
+      return null;
+    });
+    Future<?> p1 = run(() -> {
+      try (NetSession s = NetSession.connect(hosts, 1, 2, "d6", OPTS)) {
+        s.beginEpoch(0, 3);
+      }
+      return null;
+    });
+    String m1 = causeMessage(p1);
+    assertTrue(m1.matches("party 1, repetition 0: party 0 \\(127\\.0\\.0\\.1:\\d+\\) starts"
+        + " repetition 0 of 2, while this process starts repetition 0 of 3; give every party"
+        + " and the dealer the same --repeat and --warmup"), m1);
+    String md = causeMessage(dealer);
+    assertTrue(md.startsWith("dealer, repetition 0: "), md);
+    // Party 0 either sees the same mismatch or party 1's abort, which names it.
+    String m0 = causeMessage(p0);
+    assertTrue(m0.startsWith("party 0, repetition 0: "), m0);
+  }
+
   private static String causeMessage(Future<?> f) throws Exception {
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> f.get(20, TimeUnit.SECONDS));

@@ -1,0 +1,267 @@
+package onnx2mpc.passes.lower;
+
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
+import onnx2mpc.ir.Attrs;
+import onnx2mpc.ir.Elem;
+import onnx2mpc.ir.Shape;
+import onnx2mpc.ir.Tensor;
+import onnx2mpc.ir.Type;
+import onnx2mpc.ir.Value;
+import onnx2mpc.ir.Vis;
+
+/**
+ * Building blocks of the approximated functions ({@link ApproxMath}): public scalings and secret
+ * products with explicit truncation, Chebyshev interpolants evaluated on shares, and thermometer
+ * codes [x >= theta_j] with public linear combinations of their bits.
+ *
+ * <p>Values are arithmetic shares of flat tensors ([n]); reals are FIXED at scale f (the
+ * compile-time precision) between blocks. Public constants are encoded with a few more
+ * fractional bits than f ({@link #constScale}) so that their rounding stays below the output's
+ * ulp, but no more: with two parties every truncation is the local one, which fails with
+ * probability about |value| / 2^64 at the doubled scale, so doubled-scale values are kept near
+ * 2^(2f + 6).
+ */
+final class ApproxKit {
+  final MpcBuilder b;
+  final Circuits circuits;
+  /** Fractional bits of reals between blocks. */
+  final int f;
+  private String prefix = "approx";
+  private int constants;
+
+  ApproxKit(MpcBuilder b, Circuits circuits) {
+    this.b = b;
+    this.circuits = circuits;
+    this.f = b.precision;
+  }
+
+  /** Names the public constants emitted from now on after the ONNX node being lowered. */
+  void at(String origin) {
+    prefix = origin;
+  }
+
+  static long encode(double c, int scale) {
+    return Math.round(Math.scalb(c, scale));
+  }
+
+  /**
+   * Fractional bits for a public constant of magnitude about |c|: f + 4 significant bits
+   * beyond the output's ulp, so that c * x at scale f + constScale(c) is about |x| 2^(2f + 4).
+   */
+  int constScale(double c) {
+    int e = c == 0 ? 0 : Math.getExponent(c);
+    return Math.max(1, Math.min(2 * f + 8, f + 4 - e));
+  }
+
+  // ---- shapes ----
+
+  Value reshape(Value v, Shape s) {
+    return v.shape().equals(s) ? v : b.op("mpc.reshape", List.of(v), v.type().withShape(s),
+        Attrs.NONE);
+  }
+
+  Value flat(Value v) {
+    return reshape(v, Shape.of(v.shape().size()));
+  }
+
+  /** numpy broadcast of v (same rank as out, axes of size 1 expanded). */
+  Value expand(Value v, Shape out) {
+    return v.shape().equals(out) ? v : b.op("mpc.expand", List.of(v), v.type().withShape(out),
+        "inDims", v.shape().dims(), "outDims", out.dims());
+  }
+
+  /** A public column [J, 1] at the given scale, expanded to [J, n]. */
+  Value column(String what, double[] c, int scale, int n) {
+    Value col = b.constant(prefix + "." + what + constants++, Tensor.reals(Shape.of(c.length, 1),
+        c), scale, Vis.PUBLIC);
+    return expand(col, Shape.of(c.length, n));
+  }
+
+  /** Row j of a [J, n] value, as [n]. */
+  Value row(Value v, int j) {
+    int rows = v.shape().dim(0);
+    int n = v.shape().dim(1);
+    Value r = b.op("mpc.slice", List.of(v), v.type().withShape(Shape.of(1, n)), "dims",
+        new int[] {rows, n}, "starts", new int[] {j, 0}, "steps", new int[] {1, 1}, "outDims",
+        new int[] {1, n});
+    return reshape(r, Shape.of(n));
+  }
+
+  // ---- arithmetic with explicit scales ----
+
+  /** x * c for a public real c, at x's scale. */
+  Value scale(Value x, double c) {
+    int cs = constScale(c);
+    return b.truncTo(mulConst(x, c, cs), x.type().scale());
+  }
+
+  /** x * round(c 2^cs), at x's scale + cs (no truncation). */
+  Value mulConst(Value x, double c, int cs) {
+    return b.op("mpc.mul_const", List.of(x), Type.fixed(x.shape(), x.type().scale() + cs,
+        Vis.ARITH), "c", encode(c, cs));
+  }
+
+  /** a x + c for public reals a and c, at x's scale. */
+  Value affine(Value x, double a, double c) {
+    int cs = constScale(a);
+    Value z = mulConst(x, a, cs);
+    return b.truncTo(b.addConst(z, encode(c, z.type().scale())), x.type().scale());
+  }
+
+  /** x + c for a public real c. */
+  Value addReal(Value x, double c) {
+    return b.addConst(x, encode(c, x.type().scale()));
+  }
+
+  /**
+   * x * y (Beaver), truncated to scale {@code target}; a product with a ring integer (a 0/1
+   * bit) is exact and needs no truncation.
+   */
+  Value mul(Value x, Value y, int target) {
+    Value z = b.mulAA(x, y);
+    return z.type().elem() == Elem.FIXED ? b.truncTo(z, target) : z;
+  }
+
+  Value mul(Value x, Value y) {
+    return mul(x, y, f);
+  }
+
+  // ---- Chebyshev interpolants ----
+
+  /** Nodes used to compute coefficients; far more than any degree we evaluate. */
+  private static final int NODES = 128;
+
+  /**
+   * Coefficients c_k of the Chebyshev interpolant of fn on [lo, hi] at the NODES Chebyshev
+   * nodes: fn(x) ~ sum_k c_k T_k(w), w = (2x - lo - hi) / (hi - lo) (Trefethen, Approximation
+   * Theory and Approximation Practice, ch. 3-4). For functions analytic near [lo, hi] the c_k
+   * decay geometrically, and sum_{k > d} |c_k| bounds the error of truncating at degree d.
+   */
+  static double[] chebyshevCoefficients(DoubleUnaryOperator fn, double lo, double hi) {
+    double[] y = new double[NODES];
+    for (int j = 0; j < NODES; j++) {
+      double w = Math.cos(Math.PI * (j + 0.5) / NODES);
+      y[j] = fn.applyAsDouble((w + 1) / 2 * (hi - lo) + lo);
+    }
+    double[] c = new double[NODES];
+    for (int k = 0; k < NODES; k++) {
+      double s = 0;
+      for (int j = 0; j < NODES; j++) {
+        s += y[j] * Math.cos(k * Math.PI * (j + 0.5) / NODES);
+      }
+      c[k] = 2.0 / NODES * s;
+    }
+    c[0] /= 2;
+    return c;
+  }
+
+  /** The smallest degree d >= 1 whose truncation error bound sum_{k > d} |c_k| is <= tol. */
+  static int degreeFor(double[] c, double tol) {
+    double tail = 0;
+    int d = c.length - 1;
+    while (d > 1 && tail + Math.abs(c[d]) <= tol) {
+      tail += Math.abs(c[d]);
+      d--;
+    }
+    return d;
+  }
+
+  /** fn on [lo, hi] to absolute error about tol (plus rounding), at scale f. */
+  Value chebyshev(Value x, double lo, double hi, DoubleUnaryOperator fn, double tol) {
+    double[] c = chebyshevCoefficients(fn, lo, hi);
+    return basis(x, lo, hi).eval(c, degreeFor(c, tol), f);
+  }
+
+  Basis basis(Value x, double lo, double hi) {
+    return new Basis(affine(x, 2 / (hi - lo), -(lo + hi) / (hi - lo)));
+  }
+
+  /**
+   * T_k(w) computed on demand by T_2k = 2 T_k^2 - 1 and T_2k+1 = 2 T_k+1 T_k - T_1: T_k takes
+   * ceil(log2 k) rounds (products of one level run in the same round) and one product, and
+   * |T_k| <= 1 on the interval, so no intermediate grows. Several polynomials in the same
+   * variable share the T_k.
+   */
+  final class Basis {
+    private final Value[] t = new Value[NODES];
+
+    Basis(Value w) {
+      t[1] = w;
+    }
+
+    Value get(int k) {
+      if (t[k] == null) {
+        int hi = (k + 1) / 2;
+        int lo = k / 2;
+        Value twice = b.mulConst(b.mulAA(get(hi), get(lo)), 2);
+        Value z = hi == lo ? b.addConst(twice, -(1L << (2 * f)))
+            : b.subAA(twice, b.upscale(get(1), f));
+        t[k] = b.truncTo(z, f);
+      }
+      return t[k];
+    }
+
+    /** sum_{k <= degree} c_k T_k, truncated once, to scale {@code target}. */
+    Value eval(double[] c, int degree, int target) {
+      double norm = 0;
+      for (int k = 0; k <= degree; k++) {
+        norm += Math.abs(c[k]);
+      }
+      int cs = constScale(norm) + 2;
+      Value acc = null;
+      for (int k = 1; k <= degree; k++) {
+        if (encode(c[k], cs) == 0) {
+          continue;
+        }
+        Value term = mulConst(get(k), c[k], cs);
+        acc = acc == null ? term : b.addAA(acc, term);
+      }
+      if (acc == null) {
+        acc = mulConst(t[1], 0, cs);
+      }
+      acc = b.addConst(acc, encode(c[0], acc.type().scale()));
+      return b.truncTo(acc, target);
+    }
+  }
+
+  // ---- thermometer codes ----
+
+  /**
+   * Bits [s_j x >= theta_j] as ring integers 0/1 of shape [J, n], for x of shape [n], public
+   * thresholds theta_j (at x's scale) and signs s_j = -1 where {@code negated[j]}. All rows go
+   * through one comparison circuit, so J comparisons take the rounds of one.
+   * Exact for |s_j x - theta_j| < 2^(COMPARE_BITS - 1) ring units (2^19 with f = 16).
+   */
+  Value atLeast(Value x, double[] theta, boolean[] negated) {
+    int n = x.shape().size();
+    int rows = theta.length;
+    Value x1 = reshape(x, Shape.of(1, n));
+    Value stacked;
+    int neg = 0;
+    for (boolean z : negated) {
+      neg += z ? 1 : 0;
+    }
+    if (neg == 0) {
+      stacked = expand(x1, Shape.of(rows, n));
+    } else {
+      // Negated rows are required to come last.
+      Value pos = expand(x1, Shape.of(rows - neg, n));
+      Value ng = expand(b.neg(x1), Shape.of(neg, n));
+      stacked = b.op("mpc.concat", List.of(pos, ng), x.type().withShape(Shape.of(rows, n)),
+          "outer", 1, "inners", new int[] {(rows - neg) * n, neg * n});
+    }
+    Value diff = b.subAP(stacked, column("thresholds", theta, x.type().scale(), n));
+    return circuits.nonNegative(diff);
+  }
+
+  /** base + sum_j c_j bits_j, shape [n], at the given scale (bits: [J, n] ring integers). */
+  Value combine(Value bits, double[] c, double base, int scale) {
+    int rows = bits.shape().dim(0);
+    int n = bits.shape().dim(1);
+    Value terms = b.mulAP(bits, column("weights", c, scale, n));
+    Value sum = b.op("mpc.reduce_sum", List.of(terms), terms.type().withShape(Shape.of(n)),
+        "outer", 1, "reduce", rows, "inner", n);
+    return b.addConst(sum, encode(base, scale));
+  }
+}
