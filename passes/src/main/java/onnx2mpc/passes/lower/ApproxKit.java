@@ -255,6 +255,26 @@ final class ApproxKit {
     return circuits.nonNegative(diff);
   }
 
+  /**
+   * Weights w_j = g_j - g_(j-1) (g_(-1) = below) with every level g_j first rounded to the
+   * scale's grid, so that the weights of a thermometer code telescope exactly in the ring:
+   * sum_{j <= i} w_j = round(g_i) even where the levels are below one ulp.
+   */
+  static double[] steps(double[] level, double below, int scale) {
+    double[] w = new double[level.length];
+    double prev = grid(below, scale);
+    for (int j = 0; j < level.length; j++) {
+      double cur = grid(level[j], scale);
+      w[j] = cur - prev;
+      prev = cur;
+    }
+    return w;
+  }
+
+  static double grid(double v, int scale) {
+    return Math.scalb((double) encode(v, scale), -scale);
+  }
+
   /** base + sum_j c_j bits_j, shape [n], at the given scale (bits: [J, n] ring integers). */
   Value combine(Value bits, double[] c, double base, int scale) {
     int rows = bits.shape().dim(0);

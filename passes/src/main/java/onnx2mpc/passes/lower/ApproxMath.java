@@ -88,13 +88,13 @@ final class ApproxMath {
     Value p = k.chebyshev(kr[1], FRAC_LO, FRAC_HI, u -> Math.pow(2, u), tol / 2);
     int kmin = -f;
     double[] theta = new double[kmax - kmin + 1];
-    double[] w = new double[theta.length];
+    double[] level = new double[theta.length];
     for (int j = kmin; j <= kmax; j++) {
       theta[j - kmin] = j;
-      w[j - kmin] = Math.scalb(1.0, j == kmin ? j : j - 1);
+      level[j - kmin] = Math.scalb(1.0, j);
     }
     Value bits = k.atLeast(kr[0], theta, new boolean[theta.length]);
-    return k.mul(p, k.combine(bits, w, 0, f));
+    return k.mul(p, k.combine(bits, ApproxKit.steps(level, 0, f), 0, f));
   }
 
   // ---- sigmoid, tanh ----
@@ -118,33 +118,21 @@ final class ApproxMath {
     int kk = f + 1;
     int rows = 2 * kk + 1;
     double[] theta = new double[rows];
-    double[] wa = new double[rows];
-    double[] wb = new double[rows];
-    int zeroRow = -1;
+    double[] la = new double[rows];
+    double[] lb = new double[rows];
     for (int i = 0; i < rows; i++) {
       int j = i - kk;
       theta[i] = j;
-      wa[i] = aOf(j, kk) - aOf(j - 1, kk);
-      wb[i] = bOf(j, kk) - bOf(j - 1, kk);
-      if (j == 0) {
-        zeroRow = i;
-      }
+      la[i] = j < 0 ? Math.scalb(1.0, j) : 0;
+      lb[i] = j >= 0 && j < kk ? Math.scalb(1.0, -j) : 0;
     }
     Value bits = k.atLeast(kr[0], theta, new boolean[rows]);
-    Value e = b.addAA(k.mul(k.combine(bits, wa, 0, f), pUp),
-        k.mul(k.combine(bits, wb, 0, f), pDown));
+    Value e = b.addAA(k.mul(k.combine(bits, ApproxKit.steps(la, 0, f), 0, f), pUp),
+        k.mul(k.combine(bits, ApproxKit.steps(lb, 0, f), 0, f), pDown));
     Value r = k.chebyshev(k.addReal(e, 1), 1, 3, d -> 1 / d, tol);
-    Value q = k.row(bits, zeroRow);
+    Value q = k.row(bits, kk);
     Value flip = b.addConst(b.mulConst(r, -2), ApproxKit.encode(1, f));
     return b.addAA(r, k.mul(q, flip));
-  }
-
-  private static double aOf(int j, int kk) {
-    return j >= -kk && j < 0 ? Math.scalb(1.0, j) : 0;
-  }
-
-  private static double bOf(int j, int kk) {
-    return j >= 0 && j <= kk ? Math.scalb(1.0, -j) : 0;
   }
 
   Value sigmoid(Value x) {
@@ -192,13 +180,17 @@ final class ApproxMath {
      */
     Value of(IntToDoubleFunction g, int scale) {
       int levels = hi - lo + 1;
-      double[] w = new double[bits.shape().dim(0)];
-      double below = g.applyAsDouble(lo - 1);
+      double[] level = new double[levels];
+      double below = ApproxKit.grid(g.applyAsDouble(lo - 1), scale);
       for (int i = 0; i < levels; i++) {
-        double step = g.applyAsDouble(lo + i) - g.applyAsDouble(lo + i - 1);
-        w[i] = step;
+        level[i] = g.applyAsDouble(lo + i);
+      }
+      double[] step = ApproxKit.steps(level, below, scale);
+      double[] w = new double[bits.shape().dim(0)];
+      for (int i = 0; i < levels; i++) {
+        w[i] = step[i];
         if (signed) {
-          w[levels + 1 + i] = -step;
+          w[levels + 1 + i] = -step[i];
         }
       }
       if (signed) {
@@ -227,7 +219,17 @@ final class ApproxMath {
     Value s = nx.of(p -> Math.pow(4, -Math.max(p, lo)), powerScale(hi));
     Value m = k.mul(x, s);
     Value inv = k.chebyshev(m, 1, 4, v -> 1 / v, tol / 4);
-    return k.mul(inv, s);
+    return refineReciprocal(x, k.mul(inv, s));
+  }
+
+  /**
+   * One Newton step y' = y + y e, e = 1 - x y (CrypTen's reciprocal iteration), with x y kept
+   * at scale 2f (an exact Beaver product) so that e is not rounded to f bits: the polynomial's
+   * error, multiplied by 4^-p up to 2^8, shrinks to its square plus one ulp.
+   */
+  private Value refineReciprocal(Value x, Value y) {
+    Value e = b.truncTo(b.addConst(b.neg(b.mulAA(x, y)), 1L << (2 * f)), f + 8);
+    return b.addAA(y, k.mul(y, e));
   }
 
   Value reciprocal(Value x) {

@@ -43,12 +43,34 @@ final class LowerPool {
         ys.dim(2), ys.dim(3), s[0], s[1], p[0], p[1], d[0], d[1], xs.dim(1)};
   }
 
+  /**
+   * Max pooling. A 2-D window is a product of a row window and a column window, so the max is
+   * taken along rows first and then along columns: for ResNet's 3x3 stride-2 pool that is 2 + 2
+   * comparisons per output in the same 4 levels as a 9-way tree, but the first pass runs at the
+   * column stride only, so 1.2 instead of 1.6 comparisons per input element.
+   */
   Value maxPool(Node n) {
     Value x = l.secret(n.input(0));
+    Shape xs = x.shape();
     Shape ys = n.output().shape();
-    int[] w = windowLayout(n, x.shape(), ys);
+    int[] w = windowLayout(n, xs, ys);
+    if (w[5] > 1 && w[6] > 1) {
+      // Columns: kernel [1, KW], stride [1, sW], pads [0, pL]; all rows kept.
+      Shape mid = Shape.of(xs.dim(0), xs.dim(1), xs.dim(2), ys.dim(3));
+      int[] cols = {w[0], w[1], w[2], w[3], w[4], 1, w[6], xs.dim(2), ys.dim(3), 1, w[10], 0,
+          w[12], 1, w[14], w[15]};
+      Value m = maxOverWindows(x, cols, mid);
+      int[] rows = {w[0], w[1], w[2], ys.dim(3), w[4], w[5], 1, ys.dim(2), ys.dim(3), w[9], 1,
+          w[11], 0, w[13], 1, w[15]};
+      return maxOverWindows(m, rows, ys);
+    }
+    return maxOverWindows(x, w, ys);
+  }
+
+  /** Gathers the windows of layout {@code w} and reduces them with a tree of pairwise max. */
+  private Value maxOverWindows(Value x, int[] w, Shape out) {
     int k = w[5] * w[6];
-    int m = ys.size();
+    int m = out.size();
     Value cur = b.op("mpc.window", List.of(x), x.type().withShape(Shape.of(k, m)), "conv", w,
         "value", MAX_POOL_PAD);
     int rows = k;
@@ -65,7 +87,7 @@ final class LowerPool {
       cur = mx;
       rows = pairs + rows % 2;
     }
-    return b.op("mpc.reshape", List.of(cur), cur.type().withShape(ys), Attrs.NONE);
+    return b.op("mpc.reshape", List.of(cur), cur.type().withShape(out), Attrs.NONE);
   }
 
   /** Rows start, start + 2, ... (count of them) of a [rows, m] matrix; step 1 when count is 1. */
