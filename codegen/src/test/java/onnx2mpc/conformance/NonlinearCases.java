@@ -84,6 +84,26 @@ final class NonlinearCases {
     return c;
   }
 
+  /**
+   * The approximations beyond the ranges of the documented table, as far as issue 4 (exp on
+   * [-8, 8]) and ApproxMath's range reduction (normalisation to [1, 4) for |x| down to 4^-4,
+   * erf clamped at 3.2, sigmoid through exp(-|x|)) claim them, held to the same family
+   * tolerance. Reciprocal of negatives is in ONNX's domain, so it is checked too.
+   */
+  static List<Case> wide() {
+    long[] x = d(4, 8);
+    return List.of(
+        unary("Exp", 17, -8, 8, x, Tolerance.EXP),
+        unary("Reciprocal", 17, 0.01, 100, x, Tolerance.RECIPROCAL),
+        unary("Reciprocal", 17, -10, -0.1, x, Tolerance.RECIPROCAL),
+        unary("Log", 17, 0.01, 100, x, Tolerance.LOG),
+        unary("Sqrt", 17, 0.01, 100, x, Tolerance.SQRT),
+        unary("Sigmoid", 17, -12, 12, x, Tolerance.SIGMOID),
+        unary("Tanh", 17, -12, 12, x, Tolerance.TANH),
+        unary("Erf", 17, -6, 6, x, Tolerance.ERF),
+        unary("Softmax", 17, -8, 8, x, Tolerance.SOFTMAX, i("axis", -1)));
+  }
+
   /** Sign on a grid of 0.5 over [-2, 2], so that exact zeros (sign 0) occur. */
   private static Case sign() {
     String name = "Sign grid with zeros opset 17";

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OperatorConformanceTest {
   static Stream<Case> cases() {
     return Stream.of(ArithmeticCases.all(), NonlinearCases.exact(), NonlinearCases.approx(),
-        ShapeCases.all(), EdgeCases.all()).flatMap(List::stream);
+        NonlinearCases.wide(), ShapeCases.all(), EdgeCases.all()).flatMap(List::stream);
   }
 
   static Stream<Arguments> casesAndParties() {

@@ -116,7 +116,10 @@ public final class Ctx {
       }
       // A party that only receives in this round still spends the round on this layer.
       metrics.addLayerBytes(s.layer, 0);
-      long[] acc = in(s.from, party) ? s.share.clone() : new long[s.words];
+      // Values are never mutated once written, so a share nobody adds to is used as it is.
+      boolean peersSend = s.from < 0 ? parties > 1 : (s.from & ~(1 << party)) != 0;
+      long[] acc = !in(s.from, party) ? new long[s.words]
+          : peersSend ? s.share.clone() : s.share;
       for (int q = 0; q < parties; q++) {
         if (q == party || !in(s.from, q)) {
           continue;
