@@ -42,6 +42,7 @@ final class LocalRunner {
       List<String> jvmArgs, List<String> jarArgs, Duration timeout, PrintWriter err)
       throws IOException, InterruptedException, LocalCluster.Failure {
     Map<Integer, List<String>> given = assignInputs(p, inputs);
+    jvmArgs = withMemoryDefaults(jvmArgs, p);
     Path hosts = writeHosts(dir.resolve("hosts.txt"), p.parties());
     int mask = p.outputs().isEmpty() ? 0 : p.outputs().get(0).toMask();
     List<LocalCluster.Spec> specs = new ArrayList<>();
@@ -118,6 +119,22 @@ final class LocalRunner {
           in.name() + "=" + f.toAbsolutePath()));
     }
     return byParty;
+  }
+
+  /**
+   * The parallel collector (less memory overhead than G1 for a few large arrays) and a heap
+   * sized from the plan's peak of live buffers, unless the user chose a heap or collector.
+   */
+  static List<String> withMemoryDefaults(List<String> jvmArgs, CompiledProgram p) {
+    List<String> args = new ArrayList<>();
+    if (jvmArgs.stream().noneMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"))) {
+      args.add("-XX:+UseParallelGC");
+    }
+    if (jvmArgs.stream().noneMatch(a -> a.startsWith("-Xmx"))) {
+      args.add("-Xmx" + Math.max(256, p.plan().recommendedHeapBytes() >> 20) + "m");
+    }
+    args.addAll(jvmArgs);
+    return args;
   }
 
   private static List<String> command(List<String> jvmArgs, Path jar, Path hosts,

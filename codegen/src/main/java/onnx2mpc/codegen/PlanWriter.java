@@ -70,6 +70,13 @@ public final class PlanWriter {
           "offline: %d rounds before any input is read, %s sent by the parties in total%n",
           plan.offlineRounds(), bytes(sum(plan.offlineBytesSent()))));
     }
+    long peak = 0;
+    for (long b : plan.peakLiveBytes()) {
+      peak = Math.max(peak, b);
+    }
+    sb.append(String.format(Locale.ROOT,
+        "memory: at most %s of live buffers per party; run the jars with -Xmx%dm%n", bytes(peak),
+        plan.recommendedHeapBytes() >> 20));
     sb.append('\n');
     table(sb, rows);
     return sb.toString();
@@ -117,6 +124,7 @@ public final class PlanWriter {
     root.put("dealer_bytes", plan.dealerBytes());
     root.put("bytes_total", sum(plan.bytesSent()) + plan.dealerBytes());
     root.put("offline_rounds", plan.offlineRounds());
+    root.put("peak_live_bytes", perParty(plan.peakLiveBytes(), p.parties()));
     root.put("offline_bytes_sent", perParty(plan.offlineBytesSent(), p.parties()));
     List<Object> layers = new ArrayList<>();
     for (int i = 0; i < plan.layers().size(); i++) {

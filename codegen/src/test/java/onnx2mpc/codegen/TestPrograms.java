@@ -192,7 +192,8 @@ public final class TestPrograms {
       lp.add(new Plan.LayerPlan(name, name.replaceAll("_.*", ""), 1, sent, 96,
           "triple.mul x1"));
     }
-    Plan plan = new Plan(lp, rounds, total, 96L * layers.size(), 0, new long[parties]);
+    Plan plan = new Plan(lp, rounds, total, 96L * layers.size(), 0, new long[parties],
+        new long[parties]);
     return new CompiledProgram(g, parties, F, offline, online, slots.size(), inputs, outputs,
         consts, layers, plan, "0123456789abcdef");
   }

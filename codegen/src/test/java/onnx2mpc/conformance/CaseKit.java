@@ -116,9 +116,4 @@ final class CaseKit {
     }
     return sb.toString();
   }
-
-  /** Short text for attributes, for case names. */
-  static String text(AttributeProto... attrs) {
-    return attrText(attrs);
-  }
 }

@@ -45,10 +45,6 @@ final class OnnxGraph {
     this.rnd = new SplittableRandom(caseName.hashCode() * 0x9E3779B97F4A7C15L + opset);
   }
 
-  int opset() {
-    return opset;
-  }
-
   // ---- graph inputs and their data ----
 
   /** A float input with data uniform in [lo, hi). */

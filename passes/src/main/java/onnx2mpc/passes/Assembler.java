@@ -77,7 +77,8 @@ final class Assembler {
           o.toMask()));
     }
     List<String> layers = new ArrayList<>(layerIndex.keySet());
-    Plan plan = PlanBuilder.build(schedule, layers, lowered.layerOps(), opts.parties());
+    Plan plan = PlanBuilder.build(schedule, layers, lowered.layerOps(), opts.parties(),
+        peakLive(order, lastUse, pinned));
     return new CompiledProgram(lowered.graph(), opts.parties(), opts.precision(), offline, online,
         slotCount, lowered.inputs(), outputs, lowered.builder().constants(), layers, plan,
         digest());
@@ -97,6 +98,49 @@ final class Assembler {
         out.add(new Exchange(++round[0], lastLayer));
       }
     }
+  }
+
+  /**
+   * Per party, the largest number of buffer bytes alive at once: each result is counted from the
+   * call that defines it to its last use, at every party that holds it (a value private to
+   * another party is absent, and mpc.reshape aliases its operand).
+   */
+  private long[] peakLive(List<Node> order, Map<Value, Integer> lastUse, Set<Value> pinned) {
+    int parties = opts.parties();
+    long[] live = new long[parties];
+    long[] peak = new long[parties];
+    Map<Integer, List<Value>> dying = new java.util.HashMap<>();
+    for (int i = 0; i < order.size(); i++) {
+      Node n = order.get(i);
+      for (Value o : n.outputs()) {
+        if (n.op().equals("mpc.reshape")) {
+          continue;
+        }
+        for (int p = 0; p < parties; p++) {
+          if (holds(o, p)) {
+            live[p] += 8L * o.type().words();
+          }
+        }
+        if (!pinned.contains(o)) {
+          dying.computeIfAbsent(lastUse.getOrDefault(o, i), k -> new ArrayList<>()).add(o);
+        }
+      }
+      for (int p = 0; p < parties; p++) {
+        peak[p] = Math.max(peak[p], live[p]);
+      }
+      for (Value v : dying.getOrDefault(i, List.of())) {
+        for (int p = 0; p < parties; p++) {
+          if (holds(v, p)) {
+            live[p] -= 8L * v.type().words();
+          }
+        }
+      }
+    }
+    return peak;
+  }
+
+  private static boolean holds(Value v, int party) {
+    return !v.vis().isPrivate() || v.vis().owner() == party;
   }
 
   int layer(String origin) {

@@ -12,9 +12,19 @@ import java.util.List;
  * @param dealerBytes bytes the dealer sends (all to party 0)
  * @param offlineRounds exchanges before any input is read (weight masking)
  * @param offlineBytesSent bytes each party sends in those exchanges
+ * @param peakLiveBytes per party, the most buffer bytes alive at once under the memory plan
  */
 public record Plan(List<LayerPlan> layers, int rounds, long[] bytesSent, long dealerBytes,
-    int offlineRounds, long[] offlineBytesSent) {
+    int offlineRounds, long[] offlineBytesSent, long[] peakLiveBytes) {
+
+  /** A JVM heap that holds the planned buffers with room for the collector to work. */
+  public long recommendedHeapBytes() {
+    long peak = 0;
+    for (long b : peakLiveBytes) {
+      peak = Math.max(peak, b);
+    }
+    return peak * 8 / 5 + (96L << 20);
+  }
 
   /**
    * @param name ONNX node name

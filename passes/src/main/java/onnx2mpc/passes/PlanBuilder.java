@@ -21,7 +21,7 @@ final class PlanBuilder {
   private PlanBuilder() {}
 
   static Plan build(Scheduler.Schedule s, List<String> layers, Map<String, String> ops,
-      int parties) {
+      int parties, long[] peakLiveBytes) {
     int nl = layers.size();
     Map<String, Integer> index = new LinkedHashMap<>();
     for (int i = 0; i < nl; i++) {
@@ -95,7 +95,8 @@ final class PlanBuilder {
     }
     int rounds = s.exchangeOf().values().stream().mapToInt(Integer::intValue).max().orElse(0)
         - s.offlineRounds();
-    return new Plan(out, rounds, total, dealerTotal, s.offlineRounds(), offlineBytes);
+    return new Plan(out, rounds, total, dealerTotal, s.offlineRounds(), offlineBytes,
+        peakLiveBytes);
   }
 
   /** Words of party 0's correction for a dealer node. */

@@ -58,6 +58,12 @@ final class Scheduler {
     List<List<Node>> off = phases(offline, round, exchangeOf, 0);
     if (!off.isEmpty()) {
       off.get(0).sort(Comparator.comparingInt(Scheduler::dealerRank));
+      // Correlations that only the online phase uses are made last, after the weight masking
+      // products have released the published weights, so the two never peak together.
+      List<Node> last = off.get(off.size() - 1);
+      if (off.size() > 1) {
+        last.sort(Comparator.comparingInt(n -> n.op().startsWith("mpc.dealer.") ? 1 : 0));
+      }
     }
     int offlineRounds = exchangeOf.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     // Online rounds start after the offline ones: offline values count as round offlineRounds.
@@ -103,6 +109,52 @@ final class Scheduler {
       phases.add(e.getValue());
       expected++;
     }
+    deferNonUrgent(phases);
     return phases;
+  }
+
+  /**
+   * Within each phase, only the nodes that feed the phase's opens must run before its exchange;
+   * the rest move to the start of the next phase. Messages leave as early as possible, and work
+   * and buffers (dealer correlations above all) are made just before they are needed, which
+   * lowers the peak of live memory. Moved nodes keep their relative order, so operands still
+   * come before their uses.
+   */
+  private static void deferNonUrgent(List<List<Node>> phases) {
+    for (int p = 0; p + 1 < phases.size(); p++) {
+      List<Node> phase = phases.get(p);
+      java.util.Set<Node> inPhase = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+      inPhase.addAll(phase);
+      java.util.Set<Node> urgent = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+      java.util.ArrayDeque<Node> work = new java.util.ArrayDeque<>();
+      for (Node n : phase) {
+        OpDef.Comm c = MpcOps.get(n.op()).comm();
+        if (c == OpDef.Comm.OPEN || c == OpDef.Comm.REVEAL) {
+          work.add(n);
+        }
+      }
+      while (!work.isEmpty()) {
+        Node n = work.pop();
+        if (!urgent.add(n)) {
+          continue;
+        }
+        for (Value in : n.inputs()) {
+          if (in.def() != null && inPhase.contains(in.def())) {
+            work.add(in.def());
+          }
+        }
+      }
+      if (urgent.isEmpty()) {
+        continue;
+      }
+      List<Node> now = new ArrayList<>();
+      List<Node> later = new ArrayList<>();
+      for (Node n : phase) {
+        (urgent.contains(n) ? now : later).add(n);
+      }
+      later.addAll(phases.get(p + 1));
+      phases.set(p, now);
+      phases.set(p + 1, later);
+    }
   }
 }

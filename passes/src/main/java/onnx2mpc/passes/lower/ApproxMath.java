@@ -44,8 +44,11 @@ final class ApproxMath {
   static final int NORM_MAX_LOG4 = 8;
   /** erf is clamped to [-ERF_CLAMP, ERF_CLAMP]; 1 - erf(3.2) = 6e-6. */
   static final double ERF_CLAMP = 3.2;
-  /** Below this degree a polynomial on the whole range [lo, hi] beats normalising first. */
-  static final int MAX_DIRECT_DEGREE = 24;
+  /**
+   * Up to this degree (5 rounds) a polynomial on a known range [lo, hi] beats normalising
+   * first (a comparison circuit, 8 rounds, then a product and a polynomial).
+   */
+  static final int MAX_DIRECT_DEGREE = 32;
 
   private static final double LOG2E = 1 / Math.log(2);
   private static final double LN4 = Math.log(4);
@@ -201,20 +204,24 @@ final class ApproxMath {
     }
   }
 
+  /** floor(log4 v). */
+  private static int log4(double v) {
+    return (int) Math.floor(Math.log(v) / LN4);
+  }
+
   /** Scale of 4^-p for p in [lo - 1, hi]: exact down to 4^-hi. */
   private int powerScale(int hi) {
     return Math.max(f, 2 * hi + 2);
   }
 
   /**
-   * 1/x for 4^lo <= |x| < 4^(NORM_MAX_LOG4 + 1), any sign when {@code signed}: s = sign(x)
+   * 1/x for 4^lo <= |x| < 4^(hi + 1), any sign when {@code signed}: s = sign(x)
    * 4^-p, m = x s in [1, 4), 1/x = s / m with 1/m a polynomial on [1, 4]. Replaces CrypTen's
    * Newton iteration from 3 exp(1 - 2x) + 0.003 (approximations.py reciprocal), which needs 10
    * steps (20 rounds) and still only covers about [0.1, 200]; normalising first is what
    * DESIGN.md proposes. |x| below 4^lo, and 0, give a bounded wrong value.
    */
-  Value reciprocal(Value x, int lo, boolean signed) {
-    int hi = NORM_MAX_LOG4;
+  Value reciprocal(Value x, int lo, int hi, boolean signed) {
     Normalized nx = new Normalized(x, lo, hi, signed);
     Value s = nx.of(p -> Math.pow(4, -Math.max(p, lo)), powerScale(hi));
     Value m = k.mul(x, s);
@@ -233,7 +240,7 @@ final class ApproxMath {
   }
 
   Value reciprocal(Value x) {
-    return reciprocal(x, RECIPROCAL_MIN_LOG4, true);
+    return reciprocal(x, RECIPROCAL_MIN_LOG4, NORM_MAX_LOG4, true);
   }
 
   /** 1/x for x known to lie in [lo, hi] (0 < lo): one polynomial when short, else normalised. */
@@ -243,7 +250,7 @@ final class ApproxMath {
     if (d <= MAX_DIRECT_DEGREE) {
       return k.basis(x, lo, hi).eval(c, d, f);
     }
-    return reciprocal(x, (int) Math.floor(Math.log(lo) / LN4), false);
+    return reciprocal(x, log4(lo), log4(hi), false);
   }
 
   /**
@@ -275,15 +282,15 @@ final class ApproxMath {
    * iteration (approximations.py log: 2 steps of order 8 from x/120 - 20 exp(-2x - 1) + 3)
    * needs an exp per step and inherits its error.
    */
-  Value log(Value x, int lo) {
-    Normalized nx = new Normalized(x, lo, NORM_MAX_LOG4, false);
-    Value s = nx.of(p -> Math.pow(4, -p), powerScale(NORM_MAX_LOG4));
+  Value log(Value x, int lo, int hi) {
+    Normalized nx = new Normalized(x, lo, hi, false);
+    Value s = nx.of(p -> Math.pow(4, -p), powerScale(hi));
     Value lm = k.chebyshev(k.mul(x, s), 1, 4, Math::log, tol);
     return b.addAA(lm, nx.of(p -> p * LN4, f));
   }
 
   Value log(Value x) {
-    return log(x, minLog4());
+    return log(x, minLog4(), NORM_MAX_LOG4);
   }
 
   /** log x for x known to lie in [lo, hi] (0 < lo). */
@@ -293,7 +300,7 @@ final class ApproxMath {
     if (d <= MAX_DIRECT_DEGREE) {
       return k.basis(x, lo, hi).eval(c, d, f);
     }
-    return log(x, (int) Math.floor(Math.log(lo) / LN4));
+    return log(x, log4(lo), log4(hi));
   }
 
   // ---- erf, gelu ----

@@ -1,5 +1,6 @@
 package onnx2mpc.passes.lower;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -22,11 +23,12 @@ final class LowerApprox {
   /** Tensor ops lowered here. */
   static final Set<String> OPS = Set.of("tensor.exp", "tensor.log", "tensor.sqrt",
       "tensor.reciprocal", "tensor.sigmoid", "tensor.tanh", "tensor.erf", "tensor.gelu",
-      "tensor.softmax", "tensor.log_softmax", "tensor.layer_norm", "tensor.div");
+      "tensor.softmax", "tensor.log_softmax", "tensor.layer_norm", "tensor.div", "tensor.pow");
 
   /** Their ONNX names, for error messages. */
   static final List<String> ONNX_NAMES = List.of("Exp", "Log", "Sqrt", "Reciprocal", "Sigmoid",
-      "Tanh", "Erf", "Gelu", "Softmax", "LogSoftmax", "LayerNormalization", "Div");
+      "Tanh", "Erf", "Gelu", "Softmax", "LogSoftmax", "LayerNormalization",
+      "Div (by a secret)", "Pow (fractional or negative constant exponent)");
 
   private final Lowering l;
   private final MpcBuilder b;
@@ -56,6 +58,7 @@ final class LowerApprox {
       case "tensor.log_softmax" -> softmax(n, true);
       case "tensor.layer_norm" -> layerNorm(n);
       case "tensor.div" -> div(n);
+      case "tensor.pow" -> pow(n);
       default -> throw new IrException(n, "expected an op of " + OPS + ", but found " + n.op());
     };
     return List.of(out);
@@ -101,6 +104,10 @@ final class LowerApprox {
     int[] oai = around(s, n.attrs().getInt("axis"));
     Shape cube = Shape.of(oai);
     Value v = kit.reshape(x, cube);
+    if (oai[1] == 1) {
+      Value zero = b.subAA(x, x);
+      return kit.reshape(log ? zero : kit.addReal(zero, 1), n.output().shape());
+    }
     Value mx = maxAlong(v, oai[0], oai[1], oai[2]);
     Value z = b.subAA(v, kit.expand(mx, cube));
     Value e = kit.reshape(math.exp(kit.flat(z), 0), cube);
@@ -207,5 +214,32 @@ final class LowerApprox {
     }
     Value r = kit.reshape(math.reciprocal(kit.flat(real(n, 1))), y.shape());
     return l.multiply(l.get(n.input(0)), r, out);
+  }
+
+  /**
+   * x^e for a public constant exponent e, the same for every element, that LowerExact does not
+   * take (not a non-negative integer): sqrt for 1/2, 1/sqrt for -1/2, the reciprocal for -1,
+   * else exp(e log x) for x > 0 (CrypTen's pow does the same through log and exp).
+   */
+  private Value pow(Node n) {
+    Value ex = n.input(1);
+    double[] e = l.isPublicConstant(ex) ? l.constantData(ex).reals() : new double[0];
+    if (e.length == 0 || Arrays.stream(e).anyMatch(v -> v != e[0])) {
+      throw new IrException(n, "expected one public constant exponent, but found exponent "
+          + ex);
+    }
+    Shape out = n.output().shape();
+    Value x = kit.flat(l.broadcast(real(n, 0), out));
+    Value y;
+    if (e[0] == 0.5) {
+      y = math.sqrt(x);
+    } else if (e[0] == -0.5) {
+      y = math.invSqrt(x, math.minLog4());
+    } else if (e[0] == -1) {
+      y = math.reciprocal(x);
+    } else {
+      y = math.exp(kit.scale(math.log(x), e[0]), ApproxMath.EXP_MAX_LOG2);
+    }
+    return kit.reshape(y, out);
   }
 }
