@@ -58,6 +58,8 @@ public final class MpcOps {
     def("mpc.add_ap", 2, 1, "Arith.addAP", LOCAL, "a + p (party 0 adds p)");
     def("mpc.sub_ap", 2, 1, "Arith.subAP", LOCAL, "a - p (party 0 subtracts p)");
     def("mpc.sub_pa", 2, 1, "Arith.subPA", LOCAL, "p - a");
+    def("mpc.from_public", 1, 1, "Arith.fromPublic", LOCAL,
+        "public -> arith: party 0's share is the value, the others' zero");
     def("mpc.neg_a", 1, 1, "Arith.negA", LOCAL, "-a");
     def("mpc.mul_ap", 2, 1, "Arith.mulAP", LOCAL, "a * p elementwise (scale adds up)");
     def("mpc.mul_const", 1, 1, "Arith.mulConst", LOCAL, "a * c for a ring integer c", l("c"));

@@ -33,7 +33,10 @@ import onnx2mpc.ir.interp.SpecialFunctions;
  * the documented ranges results are bounded but meaningless; see docs/approximations.md.
  */
 final class ApproxMath {
-  /** exp saturates at 2^(EXP_MAX_LOG2 + 2) (x above about (EXP_MAX_LOG2 + 1) ln 2 = 10.4). */
+  /**
+   * exp is exact to rounding for x < EXP_MAX_LOG2 ln 2 = 9.7 (k = trunc(x log2 e) may round up);
+   * above, it saturates to 2^EXP_MAX_LOG2 2^r, between 2^13 and 2^16.
+   */
   static final int EXP_MAX_LOG2 = 14;
   /** Range of r = t - trunc(t): (-1, 1) for the local truncation, [0, 2) for the dealer's. */
   static final double FRAC_LO = -1.05;
@@ -82,7 +85,7 @@ final class ApproxMath {
   }
 
   /**
-   * e^x for x below (kmax + 1) ln 2 (saturating at 2^(kmax+2) above): 2^k by the thermometer
+   * e^x for x below kmax ln 2 (saturating at 2^kmax 2^r above): 2^k by the thermometer
    * bits [k >= j], j = -f..kmax (2^k for k < -f is below one ulp and becomes 0), times 2^r.
    * Rounds: one comparison and one product after the truncation; relative error ~ 2^-f.
    */

@@ -156,8 +156,8 @@ final class LowerApprox {
   /**
    * ONNX LayerNormalization over axes axis..rank-1: mean and variance by local sums and one
    * product, 1/sqrt(var + epsilon) per row (normalised, see {@link ApproxMath#invSqrt}), then
-   * (x - mean) * that * scale + bias. CrypTen's LayerNorm module does the same with its
-   * inv_sqrt (3 Newton steps).
+   * (x - mean) * that * scale + bias, as ONNX defines it. With CrypTen's inv_sqrt (3 Newton
+   * steps from an exp-based guess) a small variance would be badly off.
    */
   private Value layerNorm(Node n) {
     Value x = real(n, 0);

@@ -71,6 +71,24 @@ final class LowerLinear {
     Shape xs = x.shape();
     Shape ws = w.shape();
     Shape ys = n.output().shape();
+    if (xs.rank() == 1 || ws.rank() == 1) {
+      // numpy promotes a vector operand: [k] @ [.., k, n] as [1, k]; [.., m, k] @ [k] as [k, 1].
+      Shape xp = xs.rank() == 1 ? Shape.of(1, xs.dim(0)) : xs;
+      Shape wp = ws.rank() == 1 ? Shape.of(ws.dim(0), 1) : ws;
+      Value xl = reshape(l.get(x), xp);
+      Value wl = reshape(l.get(w), wp);
+      int m = xp.dim(-2);
+      int k = xp.dim(-1);
+      int cols = wp.dim(-1);
+      int batch = Math.max(xp.size() / (m * k), wp.size() / (k * cols));
+      if (xp.size() / (m * k) != 1 && wp.size() / (k * cols) != 1) {
+        throw new IrException(n, "expected one batched MatMul operand, but found " + xs + " and "
+            + ws);
+      }
+      int[] mm = {batch, m, k, cols, xp.size() / (m * k) > 1 ? 1 : 0,
+          wp.size() / (k * cols) > 1 ? 1 : 0};
+      return b.rescale(reshape(product(xl, wl, mm, Shape.of(batch, m, cols), "matmul"), ys));
+    }
     if (xs.rank() < 2 || ws.rank() < 2) {
       throw new IrException(n, "expected MatMul operands of rank >= 2, but found " + xs + " and "
           + ws);

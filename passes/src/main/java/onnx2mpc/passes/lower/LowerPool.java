@@ -31,10 +31,19 @@ final class LowerPool {
   }
 
   private int[] windowLayout(Node n, Shape xs, Shape ys) {
-    if (xs.rank() != 4) {
-      throw new IrException(n, "expected 2-D pooling over [N,C,H,W], but found input " + xs);
-    }
     Attrs a = n.attrs();
+    if (xs.rank() == 3) {
+      // 1-D pooling over [N, C, L] is 2-D pooling over [N, C, 1, L].
+      int[] k = a.getInts("kernel");
+      int[] s = a.getInts("strides", new int[] {1});
+      int[] p = a.getInts("pads", new int[] {0, 0});
+      int[] d = a.getInts("dilations", new int[] {1});
+      return new int[] {xs.dim(0), xs.dim(1), 1, xs.dim(2), xs.dim(1), 1, k[0], 1, ys.dim(2), 1,
+          s[0], 0, p[0], 1, d[0], xs.dim(1)};
+    }
+    if (xs.rank() != 4) {
+      throw new IrException(n, "expected 1-D or 2-D pooling, but found input " + xs);
+    }
     int[] k = a.getInts("kernel");
     int[] s = a.getInts("strides", new int[] {1, 1});
     int[] p = a.getInts("pads", new int[] {0, 0, 0, 0});
@@ -51,9 +60,13 @@ final class LowerPool {
    */
   Value maxPool(Node n) {
     Value x = l.secret(n.input(0));
-    Shape xs = x.shape();
     Shape ys = n.output().shape();
-    int[] w = windowLayout(n, xs, ys);
+    int[] w = windowLayout(n, x.shape(), ys);
+    if (x.shape().rank() == 3) {
+      x = b.op("mpc.reshape", List.of(x), x.type().withShape(Shape.of(w[0], w[1], 1, w[3])),
+          Attrs.NONE);
+    }
+    Shape xs = x.shape();
     if (w[5] > 1 && w[6] > 1) {
       // Columns: kernel [1, KW], stride [1, sW], pads [0, pL]; all rows kept.
       Shape mid = Shape.of(xs.dim(0), xs.dim(1), xs.dim(2), ys.dim(3));

@@ -73,10 +73,11 @@ final class LowerShape {
         inners);
   }
 
+  /** A public operand joins shares as party 0's share (the others hold zeros). */
   private Value requireSecret(Node n, Value v) {
     if (v.vis().isPublic()) {
-      throw new IrException(n, "expected every Concat operand to be secret or all public, but "
-          + "found a mix; mixed concatenation is not supported yet");
+      return b.op("mpc.from_public", List.of(v), v.type().withVis(onnx2mpc.ir.Vis.ARITH),
+          Attrs.NONE);
     }
     return v;
   }

@@ -75,8 +75,7 @@ public final class Lowering {
     List<String> unsupported = new ArrayList<>();
     for (Node n : src.nodes()) {
       if (!supports(n.op())) {
-        unsupported.add("  node '" + n.origin() + "': " + n.op().replace("tensor.", "")
-            + " has no MPC lowering");
+        unsupported.add("  " + where(n) + ": has no MPC lowering");
       }
     }
     if (!unsupported.isEmpty()) {
@@ -94,13 +93,31 @@ public final class Lowering {
       inputs.add(new InputSpec(id, in.name(), owner, in.shape(), scale, real));
       lowered.put(in, b.input(id++, t));
     }
+    // Every node whose form the lowering rejects is reported, in one message; nodes that read
+    // a rejected node's results are skipped rather than reported again.
+    List<String> rejected = new ArrayList<>();
+    java.util.Set<Value> lost = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (Node n : src.nodes()) {
       b.at(n.origin());
       layerOps.putIfAbsent(n.origin(), n.op().replace("tensor.", ""));
-      List<Value> outs = lowerNode(n);
-      for (int i = 0; i < outs.size(); i++) {
-        lowered.put(n.outputs().get(i), outs.get(i));
+      if (n.inputs().stream().anyMatch(lost::contains)) {
+        lost.addAll(n.outputs());
+        continue;
       }
+      try {
+        List<Value> outs = lowerNode(n);
+        for (int i = 0; i < outs.size(); i++) {
+          lowered.put(n.outputs().get(i), outs.get(i));
+        }
+      } catch (IrException | IllegalArgumentException e) {
+        String msg = e.getMessage().replace(" (at " + n.describe() + ")", "");
+        rejected.add("  " + where(n) + ": " + msg);
+        lost.addAll(n.outputs());
+      }
+    }
+    if (!rejected.isEmpty()) {
+      throw new IrException("the model has nodes onnx2mpc cannot run in MPC in this form:\n"
+          + String.join("\n", rejected));
     }
     int mask = opts.outputToMask();
     if (mask == 0) {
@@ -169,6 +186,13 @@ public final class Lowering {
           List.of(shape.lower(n));
       default -> throw new IrException(n, "expected a supported op, but found " + n.op());
     };
+  }
+
+  /** "node '/conv1/Conv' (tensor op conv, opset 17)" for messages. */
+  private String where(Node n) {
+    String opset = src.properties().get("onnx.opset");
+    return "node '" + n.origin() + "' (" + n.op().replace("tensor.", "")
+        + (opset == null ? "" : ", opset " + opset) + ")";
   }
 
   /**

@@ -247,4 +247,10 @@ public final class Arith {
     }
     ctx.buf[args[0]] = out;
   }
+
+  /** mpc.from_public [out, p]: party 0 holds p as its share, the others zeros. */
+  public static void fromPublic(Ctx ctx, int[] args) {
+    long[] p = ctx.buf[args[1]];
+    ctx.buf[args[0]] = ctx.party == 0 ? p : new long[p.length];
+  }
 }
