@@ -125,6 +125,10 @@ public final class MpcOps {
         i("corr"), i("kind"), is("dims"), i("owner"));
     def("mpc.dealer.and_triple", 0, 3, "Dealer.andTriple", DEALER,
         "(a, b, c = a & b) binary, over 'words' words", i("corr"), i("words"));
+    def("mpc.dealer.and_multi", 0, 2, "Dealer.andMulti", DEALER,
+        "m random binary masks a_i of 'words' words each, and for every listed subset S (a"
+            + " bitmask over the m operands, |S| >= 2) the product AND_{i in S} a_i; party 0"
+            + " receives the products", i("corr"), i("words"), i("m"), is("subsets"));
     def("mpc.dealer.bit", 0, 2, "Dealer.bit", DEALER,
         "random bits r: packed binary shares (ceil(n/64) words) and arith shares (n elements)",
         i("corr"), i("n"));
@@ -142,6 +146,11 @@ public final class MpcOps {
     def("mpc.not_b", 1, 1, "Bits.notB", LOCAL, "~a (party 0 flips)");
     def("mpc.and_finish", 5, 1, "Bits.andFinish", LOCAL,
         "(e, d, a, b, c) -> c ^ e&b ^ a&d (^ e&d at party 0)");
+    def("mpc.and_multi_finish", 3, 1, "Bits.andMultiFinish", LOCAL,
+        "(e = x ^ a opened, [a], [products]) -> for each term T (a bitmask over the m operands)"
+            + " AND_{i in T} x_i = XOR over S subset of T of AND_{i in T\\S} e_i & [a_S], with"
+            + " a_{} = 1 at party 0; terms stacked", i("words"), i("m"), is("subsets"),
+        is("terms"));
     def("mpc.rows", 1, 1, "Bits.rows", LOCAL,
         "rows start, start+step, ... (count of them) of a sliced value", i("blocks"), i("start"),
         i("step"), i("count"));

@@ -56,14 +56,14 @@ final class ApproxMath {
   private static final double LOG2E = 1 / Math.log(2);
   private static final double LN4 = Math.log(4);
 
-  private final ApproxKit k;
+  private final ApproxKit kit;
   private final MpcBuilder b;
   private final int f;
   /** Target interpolation error for functions of order 1. */
   private final double tol;
 
   ApproxMath(ApproxKit kit) {
-    this.k = kit;
+    this.kit = kit;
     this.b = kit.b;
     this.f = kit.f;
     this.tol = Math.scalb(1.0, -(f + 3));
@@ -78,7 +78,7 @@ final class ApproxMath {
 
   /** t = a x log2(e) at scale f, with k = trunc(t) (scale 0) and r = t - k in (-1, 2). */
   private Value[] splitLog2(Value x, double a) {
-    Value z = k.mulConst(x, a * LOG2E, f + 2);
+    Value z = kit.mulConst(x, a * LOG2E, f + 2);
     Value t = b.truncTo(z, f);
     Value kk = b.truncTo(z, 0);
     return new Value[] {kk, b.subAA(t, b.upscale(kk, f))};
@@ -91,7 +91,7 @@ final class ApproxMath {
    */
   Value exp(Value x, int kmax) {
     Value[] kr = splitLog2(x, 1);
-    Value p = k.chebyshev(kr[1], FRAC_LO, FRAC_HI, u -> Math.pow(2, u), tol / 2);
+    Value p = kit.chebyshev(kr[1], FRAC_LO, FRAC_HI, u -> Math.pow(2, u), tol / 2);
     int kmin = -f;
     double[] theta = new double[kmax - kmin + 1];
     double[] level = new double[theta.length];
@@ -99,8 +99,8 @@ final class ApproxMath {
       theta[j - kmin] = j;
       level[j - kmin] = Math.scalb(1.0, j);
     }
-    Value bits = k.atLeast(kr[0], theta, new boolean[theta.length]);
-    return k.mul(p, k.combine(bits, ApproxKit.steps(level, 0, f), 0, f));
+    Value bits = kit.atLeast(kr[0], theta, new boolean[theta.length]);
+    return kit.mul(p, kit.combine(bits, ApproxKit.steps(level, 0, f), 0, f));
   }
 
   // ---- sigmoid, tanh ----
@@ -116,7 +116,7 @@ final class ApproxMath {
    */
   Value sigmoid(Value x, double a) {
     Value[] kr = splitLog2(x, -a);
-    ApproxKit.Basis basis = k.basis(kr[1], FRAC_LO, FRAC_HI);
+    ApproxKit.Basis basis = kit.basis(kr[1], FRAC_LO, FRAC_HI);
     double[] up = ApproxKit.chebyshevCoefficients(u -> Math.pow(2, u), FRAC_LO, FRAC_HI);
     double[] down = ApproxKit.chebyshevCoefficients(u -> Math.pow(2, -u), FRAC_LO, FRAC_HI);
     Value pUp = basis.eval(up, ApproxKit.degreeFor(up, tol / 2), f);
@@ -132,13 +132,13 @@ final class ApproxMath {
       la[i] = j < 0 ? Math.scalb(1.0, j) : 0;
       lb[i] = j >= 0 && j < kk ? Math.scalb(1.0, -j) : 0;
     }
-    Value bits = k.atLeast(kr[0], theta, new boolean[rows]);
-    Value e = b.addAA(k.mul(k.combine(bits, ApproxKit.steps(la, 0, f), 0, f), pUp),
-        k.mul(k.combine(bits, ApproxKit.steps(lb, 0, f), 0, f), pDown));
-    Value r = k.chebyshev(k.addReal(e, 1), 1, 3, d -> 1 / d, tol);
-    Value q = k.row(bits, kk);
+    Value bits = kit.atLeast(kr[0], theta, new boolean[rows]);
+    Value e = b.addAA(kit.mul(kit.combine(bits, ApproxKit.steps(la, 0, f), 0, f), pUp),
+        kit.mul(kit.combine(bits, ApproxKit.steps(lb, 0, f), 0, f), pDown));
+    Value r = kit.chebyshev(kit.addReal(e, 1), 1, 3, d -> 1 / d, tol);
+    Value q = kit.row(bits, kk);
     Value flip = b.addConst(b.mulConst(r, -2), ApproxKit.encode(1, f));
-    return b.addAA(r, k.mul(q, flip));
+    return b.addAA(r, kit.mul(q, flip));
   }
 
   Value sigmoid(Value x) {
@@ -176,7 +176,7 @@ final class ApproxMath {
           neg[levels + 1 + i] = true;
         }
       }
-      this.bits = k.atLeast(x, theta, neg);
+      this.bits = kit.atLeast(x, theta, neg);
     }
 
     /**
@@ -201,9 +201,9 @@ final class ApproxMath {
       }
       if (signed) {
         w[levels] = 2 * below;
-        return k.combine(bits, w, -below, scale);
+        return kit.combine(bits, w, -below, scale);
       }
-      return k.combine(bits, w, below, scale);
+      return kit.combine(bits, w, below, scale);
     }
   }
 
@@ -227,9 +227,9 @@ final class ApproxMath {
   Value reciprocal(Value x, int lo, int hi, boolean signed) {
     Normalized nx = new Normalized(x, lo, hi, signed);
     Value s = nx.of(p -> Math.pow(4, -Math.max(p, lo)), powerScale(hi));
-    Value m = k.mul(x, s);
-    Value inv = k.chebyshev(m, 1, 4, v -> 1 / v, tol / 4);
-    return refineReciprocal(x, k.mul(inv, s));
+    Value m = kit.mul(x, s);
+    Value inv = kit.chebyshev(m, 1, 4, v -> 1 / v, tol / 4);
+    return refineReciprocal(x, kit.mul(inv, s));
   }
 
   /**
@@ -239,7 +239,7 @@ final class ApproxMath {
    */
   private Value refineReciprocal(Value x, Value y) {
     Value e = b.truncTo(b.addConst(b.neg(b.mulAA(x, y)), 1L << (2 * f)), f + 8);
-    return b.addAA(y, k.mul(y, e));
+    return b.addAA(y, kit.mul(y, e));
   }
 
   Value reciprocal(Value x) {
@@ -251,7 +251,7 @@ final class ApproxMath {
     double[] c = ApproxKit.chebyshevCoefficients(v -> 1 / v, lo, hi);
     int d = ApproxKit.degreeFor(c, tol / hi);
     if (d <= MAX_DIRECT_DEGREE) {
-      return k.basis(x, lo, hi).eval(c, d, f);
+      return kit.basis(x, lo, hi).eval(c, d, f);
     }
     return reciprocal(x, log4(lo), log4(hi), false);
   }
@@ -265,18 +265,18 @@ final class ApproxMath {
     int lo = minLog4();
     Normalized nx = new Normalized(x, lo, NORM_MAX_LOG4, false);
     Value s = nx.of(p -> Math.pow(4, -Math.max(p, lo)), powerScale(NORM_MAX_LOG4));
-    Value root = k.chebyshev(k.mul(x, s), 1, 4, Math::sqrt, tol);
-    return k.mul(root, nx.of(p -> p < lo ? 0 : Math.pow(2, p), f));
+    Value root = kit.chebyshev(kit.mul(x, s), 1, 4, Math::sqrt, tol);
+    return kit.mul(root, nx.of(p -> p < lo ? 0 : Math.pow(2, p), f));
   }
 
   /** 1/sqrt x for 4^lo <= x < 2^18 (layer normalisation); 0 below 4^lo. */
   Value invSqrt(Value x, int lo) {
     Normalized nx = new Normalized(x, lo, NORM_MAX_LOG4, false);
     Value s = nx.of(p -> Math.pow(4, -Math.max(p, lo)), powerScale(NORM_MAX_LOG4));
-    Value inv = k.chebyshev(k.mul(x, s), 1, 4, v -> 1 / Math.sqrt(v), tol / 2);
+    Value inv = kit.chebyshev(kit.mul(x, s), 1, 4, v -> 1 / Math.sqrt(v), tol / 2);
     int ts = Math.max(f, -lo + 2);
     Value t = nx.of(p -> p < lo ? 0 : Math.pow(2, -p), ts);
-    return k.mul(inv, t, f);
+    return kit.mul(inv, t, f);
   }
 
   /**
@@ -288,7 +288,7 @@ final class ApproxMath {
   Value log(Value x, int lo, int hi) {
     Normalized nx = new Normalized(x, lo, hi, false);
     Value s = nx.of(p -> Math.pow(4, -p), powerScale(hi));
-    Value lm = k.chebyshev(k.mul(x, s), 1, 4, Math::log, tol);
+    Value lm = kit.chebyshev(kit.mul(x, s), 1, 4, Math::log, tol);
     return b.addAA(lm, nx.of(p -> p * LN4, f));
   }
 
@@ -301,7 +301,7 @@ final class ApproxMath {
     double[] c = ApproxKit.chebyshevCoefficients(Math::log, lo, hi);
     int d = ApproxKit.degreeFor(c, tol);
     if (d <= MAX_DIRECT_DEGREE) {
-      return k.basis(x, lo, hi).eval(c, d, f);
+      return kit.basis(x, lo, hi).eval(c, d, f);
     }
     return log(x, log4(lo), log4(hi));
   }
@@ -315,17 +315,17 @@ final class ApproxMath {
    */
   Value erf(Value x) {
     int n = x.shape().size();
-    Value both = b.op("mpc.concat", List.of(k.addReal(x, -ERF_CLAMP),
-        k.addReal(b.neg(x), -ERF_CLAMP)), x.type().withShape(Shape.of(2 * n)), "outer", 1,
+    Value both = b.op("mpc.concat", List.of(kit.addReal(x, -ERF_CLAMP),
+        kit.addReal(b.neg(x), -ERF_CLAMP)), x.type().withShape(Shape.of(2 * n)), "outer", 1,
         "inners", new int[] {n, n});
-    Value r = k.reshape(k.circuits.relu(k.reshape(both, Shape.of(2, n))), Shape.of(2, n));
-    Value xc = b.addAA(b.subAA(x, k.row(r, 0)), k.row(r, 1));
-    return k.chebyshev(xc, -ERF_CLAMP, ERF_CLAMP, SpecialFunctions::erf, tol);
+    Value r = kit.reshape(kit.circuits.relu(kit.reshape(both, Shape.of(2, n))), Shape.of(2, n));
+    Value xc = b.addAA(b.subAA(x, kit.row(r, 0)), kit.row(r, 1));
+    return kit.chebyshev(xc, -ERF_CLAMP, ERF_CLAMP, SpecialFunctions::erf, tol);
   }
 
   /** gelu x = x (1 + erf(x / sqrt 2)) / 2, the exact form ONNX Gelu (approximate="none") uses. */
   Value gelu(Value x) {
-    Value e = erf(k.scale(x, 1 / Math.sqrt(2)));
-    return k.scale(b.addAA(x, k.mul(x, e)), 0.5);
+    Value e = erf(kit.scale(x, 1 / Math.sqrt(2)));
+    return kit.scale(b.addAA(x, kit.mul(x, e)), 0.5);
   }
 }

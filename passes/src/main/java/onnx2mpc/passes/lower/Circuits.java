@@ -128,33 +128,131 @@ final class Circuits {
   }
 
   /**
-   * Carry into bit k-1 of xs + ys (k rows each). Nodes are bit groups from low to high with generate G and
-   * propagate P; combining (lo, hi) gives G = G_hi ^ (P_hi & G_lo), P = P_hi & P_lo. The lowest
-   * group's P is never needed, so {@code p} holds P of nodes 1..m-1 only.
+   * Carry into bit k-1 of xs + ys (k rows each), by a prefix tree of fan-in 4. Nodes are bit
+   * groups from low to high with generate G and propagate P; four adjacent nodes combine into
+   * G = G3 ^ P3 G2 ^ P3 P2 G1 ^ P3 P2 P1 G0 and P = P3 P2 P1 P0 (the terms are exclusive, so XOR
+   * is OR). Every product of a level is computed in one round by {@link #multiAnd}, and the
+   * leaves' generates g_j = x_j y_j enter the first level's products directly, so the k - 1 = 35
+   * leaves need ceil(log4 35) = 3 rounds instead of 1 + 6 with two-input gates.
    */
   private Value carryIntoTop(Value xs, Value ys, int k) {
-    Value g = and(rows(xs, 0, 1, k - 1), rows(ys, 0, 1, k - 1));
-    Value p = rows(xor(xs, ys), 1, 1, k - 2);
     int m = k - 1;
-    while (m > 1) {
-      int pairs = m / 2;
-      boolean odd = m % 2 == 1;
-      Value left = concatRows(java.util.Arrays.asList(rows(p, 0, 2, pairs),
-          rowsOrNull(p, 2, 2, pairs - 1)));
-      Value right = concatRows(java.util.Arrays.asList(rows(g, 0, 2, pairs),
-          rowsOrNull(p, 1, 2, pairs - 1)));
-      Value prod = and(left, right);
-      Value newG = xor(rows(g, 1, 2, pairs), rows(prod, 0, 1, pairs));
-      Value newP = rowsOrNull(prod, pairs, 1, pairs - 1);
-      if (odd) {
-        newG = concatRows(List.of(newG, rows(g, m - 1, 1, 1)));
-        newP = concatRows(java.util.Arrays.asList(newP, rows(p, m - 2, 1, 1)));
+    Value x = rows(xs, 0, 1, m);
+    Value y = rows(ys, 0, 1, m);
+    Value p = rows(xor(xs, ys), 0, 1, m);
+    Value g = null;
+    while (m > 1 || g == null) {
+      int q = m / 4;
+      int r = m % 4;
+      List<Value> gs = new ArrayList<>();
+      List<Value> ps = new ArrayList<>();
+      if (q > 0) {
+        Value[] c = combine(g, x, y, p, 0, 4, q, 4);
+        gs.add(c[0]);
+        ps.add(c[1]);
       }
-      g = newG;
-      p = newP;
-      m = pairs + (odd ? 1 : 0);
+      if (r > 1 || (r == 1 && g == null)) {
+        Value[] c = combine(g, x, y, p, 4 * q, 1, 1, r);
+        gs.add(c[0]);
+        ps.add(c[1]);
+      } else if (r == 1) {
+        gs.add(rows(g, 4 * q, 1, 1));
+        ps.add(rows(p, 4 * q, 1, 1));
+      }
+      g = concatRows(gs);
+      p = concatRows(ps);
+      m = q + (r > 0 ? 1 : 0);
     }
     return g;
+  }
+
+  /**
+   * Combines {@code count} groups of {@code size} adjacent nodes; node j of group c is row
+   * base + c * stride + j. With {@code g == null} the nodes are leaves, whose generate is the
+   * product x_j y_j. Returns the groups' G and P, one row per group.
+   */
+  private Value[] combine(Value g, Value x, Value y, Value p, int base, int stride, int count,
+      int size) {
+    List<Value> ops = new ArrayList<>();
+    int[] pIdx = new int[size];
+    int[][] gIdx = new int[size][];
+    for (int j = 0; j < size; j++) {
+      if (g == null) {
+        ops.add(rows(x, base + j, stride, count));
+        ops.add(rows(y, base + j, stride, count));
+        gIdx[j] = new int[] {ops.size() - 2, ops.size() - 1};
+      } else if (j < size - 1) {
+        ops.add(rows(g, base + j, stride, count));
+        gIdx[j] = new int[] {ops.size() - 1};
+      }
+    }
+    for (int j = 0; j < size; j++) {
+      ops.add(rows(p, base + j, stride, count));
+      pIdx[j] = ops.size() - 1;
+    }
+    List<Integer> terms = new ArrayList<>();
+    for (int j = 0; j < size; j++) {
+      if (gIdx[j] == null) {
+        continue;
+      }
+      int t = 0;
+      for (int i : gIdx[j]) {
+        t |= 1 << i;
+      }
+      for (int h = j + 1; h < size; h++) {
+        t |= 1 << pIdx[h];
+      }
+      terms.add(t);
+    }
+    int allP = 0;
+    for (int h = 0; h < size; h++) {
+      allP |= 1 << pIdx[h];
+    }
+    boolean pProduct = size > 1;
+    if (pProduct) {
+      terms.add(allP);
+    }
+    Value prod = multiAnd(ops, terms.stream().mapToInt(Integer::intValue).toArray());
+    int gTerms = terms.size() - (pProduct ? 1 : 0);
+    Value newG = rows(prod, 0, 1, count);
+    for (int t = 1; t < gTerms; t++) {
+      newG = xor(newG, rows(prod, t * count, 1, count));
+    }
+    if (g != null) {
+      newG = xor(newG, rows(g, base + size - 1, stride, count));
+    }
+    Value newP = pProduct ? rows(prod, gTerms * count, 1, count) : ops.get(pIdx[0]);
+    return new Value[] {newG, newP};
+  }
+
+  /**
+   * Several products of XOR-shared operands (all with the same rows) in one round: each
+   * operand is masked by a dealer mask and opened once, and the dealer supplies the products of
+   * the masks over every subset of two or more operands that some term needs. Returns the terms'
+   * products stacked by rows.
+   */
+  Value multiAnd(List<Value> ops, int[] terms) {
+    int m = ops.size();
+    int rows = ops.get(0).shape().dim(0);
+    int n = elements(ops.get(0));
+    int words = rows * blocks(n);
+    java.util.TreeSet<Integer> closure = new java.util.TreeSet<>();
+    for (int t : terms) {
+      for (int sub = t; sub != 0; sub = (sub - 1) & t) {
+        if (Integer.bitCount(sub) >= 2) {
+          closure.add(sub);
+        }
+      }
+    }
+    int[] subsets = closure.stream().mapToInt(Integer::intValue).toArray();
+    Value all = concatRows(ops);
+    List<Value> d = b.dealer("mpc.dealer.and_multi",
+        List.of(sliced(n, m * rows), sliced(n, Math.max(1, subsets.length) * rows)), "words",
+        words, "m", m, "subsets", subsets);
+    Value e = b.openB(xor(all, d.get(0)));
+    return b.op("mpc.and_multi_finish", List.of(e, d.get(0), d.get(1)),
+        sliced(n, terms.length * rows), "words", words, "m", m, "subsets", subsets, "terms",
+        terms);
   }
 
   private Value rowsOrNull(Value v, int start, int step, int count) {

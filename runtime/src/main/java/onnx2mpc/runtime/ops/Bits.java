@@ -131,6 +131,75 @@ public final class Bits {
     ctx.buf[args[0]] = out;
   }
 
+  /**
+   * mpc.and_multi_finish [out, e, a, products, words, m, subsets, terms]: products of many
+   * XOR-shared operands in one round (the multi-input generalisation of Beaver's AND). With
+   * x_i = e_i ^ a_i, AND_{i in T} x_i = XOR over S subset of T of (AND_{i in T\S} e_i) & a_S,
+   * where a_S is the dealer's product of the masks in S (a single mask when |S| = 1) and the
+   * S = {} term, AND of the public e's, is added by party 0 alone.
+   */
+  public static void andMultiFinish(Ctx ctx, int[] args) {
+    long[] e = ctx.buf[args[1]];
+    long[] a = ctx.buf[args[2]];
+    long[] prod = ctx.buf[args[3]];
+    Args in = new Args(args, 4);
+    int words = in.next();
+    int m = in.next();
+    int[] subsets = in.nextInts();
+    int[] terms = in.nextInts();
+    java.util.Map<Integer, Integer> index = new java.util.HashMap<>();
+    for (int i = 0; i < subsets.length; i++) {
+      index.put(subsets[i], i);
+    }
+    long[] out = new long[terms.length * words];
+    long[] ee = new long[words];
+    for (int t = 0; t < terms.length; t++) {
+      int term = terms[t];
+      int off = t * words;
+      // Every subset S of the term, including the empty one (party 0 only).
+      for (int sub = term; ; sub = (sub - 1) & term) {
+        if (sub != 0 || ctx.party == 0) {
+          java.util.Arrays.fill(ee, -1L);
+          int rest = term & ~sub;
+          for (int i = 0; i < m; i++) {
+            if ((rest >>> i & 1) != 0) {
+              for (int w = 0; w < words; w++) {
+                ee[w] &= e[i * words + w];
+              }
+            }
+          }
+          if (sub == 0) {
+            for (int w = 0; w < words; w++) {
+              out[off + w] ^= ee[w];
+            }
+          } else {
+            long[] share;
+            int base;
+            if (Integer.bitCount(sub) == 1) {
+              share = a;
+              base = Integer.numberOfTrailingZeros(sub) * words;
+            } else {
+              Integer k = index.get(sub);
+              if (k == null) {
+                throw new IllegalArgumentException("and_multi_finish: the dealer gave no product"
+                    + " for operand set " + Integer.toBinaryString(sub));
+              }
+              share = prod;
+              base = k * words;
+            }
+            for (int w = 0; w < words; w++) {
+              out[off + w] ^= ee[w] & share[base + w];
+            }
+          }
+        }
+        if (sub == 0) {
+          break;
+        }
+      }
+    }
+    ctx.buf[args[0]] = out;
+  }
+
   /** mpc.rows [out, in, blocks, start, step, count]: rows start + i step for i < count. */
   public static void rows(Ctx ctx, int[] args) {
     long[] in = ctx.buf[args[1]];

@@ -47,6 +47,21 @@ public final class Dealer {
     ctx.buf[args[2]] = corrected(ctx, corr, 2, sizes[2]);
   }
 
+  /**
+   * mpc.dealer.and_multi [masks, products, corr, words, m, subsets]: masks (m * words words)
+   * expanded by everyone from component 0; products (one block of words per subset) from
+   * component 1, received by party 0.
+   */
+  public static void andMulti(Ctx ctx, int[] args) {
+    Args in = new Args(args, 2);
+    long corr = in.next();
+    int words = in.next();
+    int m = in.next();
+    int subsets = in.nextInts().length;
+    ctx.buf[args[0]] = ctx.session().dealerPrg(corr, 0).next(m * words);
+    ctx.buf[args[1]] = corrected(ctx, corr, 1, subsets * words);
+  }
+
   /** mpc.dealer.and_triple [a, b, c, corr, words]: binary (a, b, c = a & b). */
   public static void andTriple(Ctx ctx, int[] args) {
     long corr = args[3];

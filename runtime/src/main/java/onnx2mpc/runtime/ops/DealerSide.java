@@ -51,6 +51,39 @@ public final class DealerSide {
     s.sendToParty0(corr, minusOthers(s, corr, 2, c));
   }
 
+  /**
+   * mpc.dealer.and_multi [masks, products, corr, words, m, subsets]: products of the masks over
+   * each subset, party 0's share corrected.
+   */
+  public static void andMulti(DealerSession s, int[] args) {
+    Args in = new Args(args, 2);
+    long corr = in.next();
+    int words = in.next();
+    int m = in.next();
+    int[] subsets = in.nextInts();
+    long[] masks = xor(s, corr, 0, m * words);
+    long[] prod = new long[subsets.length * words];
+    for (int t = 0; t < subsets.length; t++) {
+      int off = t * words;
+      java.util.Arrays.fill(prod, off, off + words, -1L);
+      for (int i = 0; i < m; i++) {
+        if ((subsets[t] >>> i & 1) != 0) {
+          for (int w = 0; w < words; w++) {
+            prod[off + w] &= masks[i * words + w];
+          }
+        }
+      }
+    }
+    long[] t = new long[prod.length];
+    for (int p = 1; p < s.parties(); p++) {
+      s.partyPrg(p, corr, 1).fill(t);
+      for (int i = 0; i < prod.length; i++) {
+        prod[i] ^= t[i];
+      }
+    }
+    s.sendToParty0(corr, prod);
+  }
+
   /** mpc.dealer.and_triple [a, b, c, corr, words]: c = a & b over XOR shares. */
   public static void andTriple(DealerSession s, int[] args) {
     long corr = args[3];
