@@ -41,6 +41,8 @@ final class LocalRunner {
   static Result run(CompiledProgram p, JarWriter.Jars jars, Map<String, Path> inputs, Path dir,
       List<String> jvmArgs, List<String> jarArgs, Duration timeout, PrintWriter err)
       throws IOException, InterruptedException, LocalCluster.Failure {
+    // The processes run in dir: a relative dir (--keep out) would resolve twice in their paths.
+    dir = dir.toAbsolutePath();
     Map<Integer, List<String>> given = assignInputs(p, inputs);
     jvmArgs = withMemoryDefaults(jvmArgs, p);
     Path hosts = writeHosts(dir.resolve("hosts.txt"), p.parties());

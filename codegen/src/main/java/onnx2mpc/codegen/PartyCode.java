@@ -164,10 +164,15 @@ public final class PartyCode {
     return out;
   }
 
-  /** The dealer's steps: the DEALER calls of the offline list, in correlation order. */
+  /**
+   * The dealer's steps: the DEALER calls of the offline list, then of the online list, in the
+   * order party 0 consumes their corrections.
+   */
   public static List<Call> dealerSteps(CompiledProgram p) {
     List<Call> out = new ArrayList<>();
-    for (Step s : p.offline()) {
+    List<Step> all = new ArrayList<>(p.offline());
+    all.addAll(p.online());
+    for (Step s : all) {
       if (s instanceof Call c && opOf(c).comm() == OpDef.Comm.DEALER) {
         Kernel.of(c);
         out.add(c);

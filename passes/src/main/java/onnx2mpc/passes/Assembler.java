@@ -110,8 +110,18 @@ final class Assembler {
     long[] live = new long[parties];
     long[] peak = new long[parties];
     Map<Integer, List<Value>> dying = new java.util.HashMap<>();
+    // The dealer runs ahead: party 0 holds every online correlation's correction from the start
+    // (in its inbox) until the correlation is made.
+    java.util.Set<Node> onlineNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    schedule.online().forEach(onlineNodes::addAll);
+    for (Node n : onlineNodes) {
+      live[0] += 8L * PlanBuilder.dealerWords(n);
+    }
     for (int i = 0; i < order.size(); i++) {
       Node n = order.get(i);
+      if (onlineNodes.contains(n)) {
+        live[0] -= 8L * PlanBuilder.dealerWords(n);
+      }
       for (Value o : n.outputs()) {
         if (n.op().equals("mpc.reshape")) {
           continue;

@@ -36,7 +36,10 @@ final class PlanBuilder {
       corrs.add(new LinkedHashMap<>());
     }
     long[] offlineBytes = new long[parties];
-    for (Node n : s.offline().stream().flatMap(List::stream).toList()) {
+    List<Node> all = new java.util.ArrayList<>();
+    s.offline().forEach(all::addAll);
+    s.online().forEach(all::addAll);
+    for (Node n : all) {
       if (!n.op().startsWith("mpc.dealer.")) {
         continue;
       }

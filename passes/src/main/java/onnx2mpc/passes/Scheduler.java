@@ -53,6 +53,27 @@ final class Scheduler {
       }
       (on ? online : offline).add(n);
     }
+    // A correlation used only online is made when it is needed (parties expand their shares
+    // from the seed then; party 0's correction waits in its inbox), so no party holds the whole
+    // program's randomness at once.
+    Map<Value, List<Node>> users = g.users();
+    java.util.Set<Node> onlineSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    onlineSet.addAll(online);
+    List<Node> lazy = new ArrayList<>();
+    for (Node n : offline) {
+      if (n.op().startsWith("mpc.dealer.") && n.outputs().stream().allMatch(
+          o -> users.getOrDefault(o, List.of()).stream().allMatch(onlineSet::contains))) {
+        lazy.add(n);
+      }
+    }
+    offline.removeAll(lazy);
+    for (Node n : lazy) {
+      for (Value o : n.outputs()) {
+        dependsOnInput.put(o, true);
+      }
+    }
+    lazy.addAll(online);
+    online = lazy;
     Map<Node, Integer> exchangeOf = new LinkedHashMap<>();
     Map<Value, Integer> round = new IdentityHashMap<>();
     List<List<Node>> off = phases(offline, round, exchangeOf, 0);

@@ -149,7 +149,9 @@ public final class InProcessRunner {
   }
 
   private static void runDealer(CompiledProgram p, DealerSession d) throws Exception {
-    for (Step st : p.offline()) {
+    List<Step> all = new ArrayList<>(p.offline());
+    all.addAll(p.online());
+    for (Step st : all) {
       if (st instanceof Call c && MpcOps.get(c.node().op()).comm() == OpDef.Comm.DEALER) {
         String method = c.kernel().substring(c.kernel().indexOf('.') + 1);
         try {
