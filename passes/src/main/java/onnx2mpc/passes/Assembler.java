@@ -105,23 +105,18 @@ final class Assembler {
    * call that defines it to its last use, at every party that holds it (a value private to
    * another party is absent, and mpc.reshape aliases its operand).
    */
+  /** The runtime's bound on dealer corrections waiting at party 0 (net.Link). */
+  static final long DEALER_INBOX_BYTES = 32L << 20;
+
   private long[] peakLive(List<Node> order, Map<Value, Integer> lastUse, Set<Value> pinned) {
     int parties = opts.parties();
     long[] live = new long[parties];
     long[] peak = new long[parties];
     Map<Integer, List<Value>> dying = new java.util.HashMap<>();
-    // The dealer runs ahead: party 0 holds every online correlation's correction from the start
-    // (in its inbox) until the correlation is made.
-    java.util.Set<Node> onlineNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    schedule.online().forEach(onlineNodes::addAll);
-    for (Node n : onlineNodes) {
-      live[0] += 8L * PlanBuilder.dealerWords(n);
-    }
+    // The dealer runs ahead of party 0 by at most the inbox bound of the runtime (32 MiB).
+    live[0] += DEALER_INBOX_BYTES;
     for (int i = 0; i < order.size(); i++) {
       Node n = order.get(i);
-      if (onlineNodes.contains(n)) {
-        live[0] -= 8L * PlanBuilder.dealerWords(n);
-      }
       for (Value o : n.outputs()) {
         if (n.op().equals("mpc.reshape")) {
           continue;

@@ -20,6 +20,13 @@ final class Link {
   final ByteCounter counter;
   private final Runnable signal;
   private final ConcurrentLinkedQueue<Wire.Message> inbox = new ConcurrentLinkedQueue<>();
+  /**
+   * The dealer runs ahead of party 0, but party 0 keeps at most this many words of its
+   * corrections waiting (32 MiB), so the dealer's randomness never has to fit in memory whole.
+   */
+  static final long MAX_QUEUED_WORDS = 4L << 20;
+  private final java.util.concurrent.atomic.AtomicLong queuedWords =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Object writability = new Object();
   private volatile boolean closed;
   private volatile String failure;
@@ -40,6 +47,10 @@ final class Link {
 
   void deliver(Wire.Message m) {
     inbox.add(m);
+    if (peer == Hosts.DEALER && queuedWords.addAndGet(m.words().length) > MAX_QUEUED_WORDS) {
+      // Stop reading: TCP flow control then holds the dealer back until we catch up.
+      channel.config().setAutoRead(false);
+    }
     signal.run();
   }
 
@@ -82,6 +93,11 @@ final class Link {
    */
   Wire.Message next(String context) {
     Wire.Message m = inbox.poll();
+    if (m != null && peer == Hosts.DEALER
+        && queuedWords.addAndGet(-m.words().length) < MAX_QUEUED_WORDS / 2
+        && !channel.config().isAutoRead()) {
+      channel.config().setAutoRead(true);
+    }
     if (m != null || !closed) {
       return m;
     }
