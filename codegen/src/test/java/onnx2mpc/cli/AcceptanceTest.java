@@ -65,6 +65,24 @@ class AcceptanceTest {
     assertTrue(Math.abs(accuracy - 96.73) <= 0.5, "accuracy " + accuracy);
   }
 
+  /** Every single-input shared model through `onnx2mpc run`, within issue 4's tolerances. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"logreg,0.01", "poolpad,0.01", "softmax_mlp,0.02", "elementwise,0.02",
+      "resnet18_cifar,0.05"})
+  void otherSharedModelsMatchPyTorch(String name, double tolerance) throws Exception {
+    Path m = model(name);
+    assumeTrue(Files.isDirectory(m), "shared models not present");
+    Path stats = dir.resolve("stats.json");
+    MainTest.Result r = MainTest.cli("run", m.resolve("model.onnx").toString(), "--input",
+        "input=" + m.resolve("input.npy"), "--expected", m.resolve("expected_output.npy").toString(),
+        "--stats", stats.toString(), "--tolerance", "1");
+    assertEquals(0, r.code(), r.out() + r.err());
+    double err = ((Number) ((Map<?, ?>) Json.parse(Files.readString(stats))).get("max_abs_err"))
+        .doubleValue();
+    System.out.printf("%s: max abs error %.2e%n", name, err);
+    assertTrue(err <= tolerance, name + ": max abs error " + err);
+  }
+
   private static int argmax(double[] a, int off, int n) {
     int best = 0;
     for (int i = 1; i < n; i++) {
