@@ -197,6 +197,9 @@ public final class PartyMain {
     long b0 = session.bytesSent();
     long tOffline = System.nanoTime();
     program.offline(ctx);
+    // All parties start the online phase together (an empty exchange, tag 0, which no program
+    // round uses), so that online time measures the protocol and not a slower peer's offline.
+    session.exchange(0, new long[session.parties()][]);
     long tOnline = System.nanoTime();
     long b1 = session.bytesSent();
     int offlineRounds = metrics.rounds();
