@@ -32,10 +32,12 @@ import onnx2mpc.runtime.launch.ProgramInfo;
  * class, {@code onnx2mpc/program.txt}, the runtime and Netty (see {@link RuntimeClasses}), a
  * manifest naming the launcher, the program digest and the party, and the constants that
  * party may see: public ones everywhere, private ones only in their owner's jar; the dealer
- * sees none.
+ * sees none; and the TLS key material of {@link KeyMaterial}: the jar's own private key and
+ * every process's certificate.
  *
- * <p>Jars are reproducible: entries are in a fixed order with a fixed time stamp, so that the
- * same program compiles to the same bytes.
+ * <p>Jars are reproducible up to their keys: entries are in a fixed order with a fixed time
+ * stamp, so that the same program with the same {@link KeyMaterial} compiles to the same bytes
+ * (every compile draws fresh keys).
  */
 public final class JarWriter {
   /** Main class of party jars. */
@@ -61,9 +63,22 @@ public final class JarWriter {
     return write(p, BytecodeGen.all(p), dir);
   }
 
-  /** As {@link #write(CompiledProgram, Path)}, with the class files given by binary name. */
+  /**
+   * As {@link #write(CompiledProgram, Path)}, with the class files given by binary name and
+   * fresh TLS key material ({@link KeyMaterial#generate}).
+   */
   public static Jars write(CompiledProgram p, Map<String, byte[]> classes, Path dir)
       throws IOException {
+    return write(p, classes, dir, KeyMaterial.generate(p.parties()));
+  }
+
+  /** As {@link #write(CompiledProgram, Map, Path)} with the given key material. */
+  public static Jars write(CompiledProgram p, Map<String, byte[]> classes, Path dir,
+      KeyMaterial keys) throws IOException {
+    if (keys.certs().size() != p.parties() + 1) {
+      throw new IllegalArgumentException("keys: expected certificates for " + p.parties()
+          + " parties and the dealer, but found " + keys.certs().size());
+    }
     Files.createDirectories(dir);
     Map<String, byte[]> runtime = RuntimeClasses.get();
     List<Path> parties = new ArrayList<>();
@@ -75,6 +90,7 @@ public final class JarWriter {
       ProgramInfo info = info(p, true).party(k).programClass(cls).constantsVisibleTo(k).build();
       own.put(PROGRAM_TXT, info.write().getBytes(StandardCharsets.UTF_8));
       own.put(entryOf(cls), require(classes, cls));
+      own.putAll(keys.entriesFor(k)); // its own private key only, and every certificate
       for (CompiledProgram.ConstSpec c : p.constants()) {
         if (c.owner() == ProgramInfo.PUBLIC || c.owner() == k) {
           own.put(ProgramInfo.constantResource(c.id()), c.words());
@@ -92,6 +108,7 @@ public final class JarWriter {
         .build();
     own.put(PROGRAM_TXT, dealerInfo.write().getBytes(StandardCharsets.UTF_8));
     own.put(entryOf(dealerCls), require(classes, dealerCls));
+    own.putAll(keys.entriesFor(ProgramInfo.DEALER));
     Path dealer = dir.resolve("dealer.jar");
     Manifest mf = manifest(DEALER_MAIN, p.digest(), "dealer");
     jobs.add(() -> writeJar(dealer, mf, own, runtime));

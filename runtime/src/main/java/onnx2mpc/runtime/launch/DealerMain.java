@@ -67,7 +67,8 @@ public final class DealerMain {
       NetOptions net = NetOptions.defaults()
           .withRoundTimeout(cl.seconds("--timeout", NetOptions.DEFAULT_ROUND_TIMEOUT))
           .withConnectTimeout(cl.seconds("--connect-timeout",
-              NetOptions.DEFAULT_CONNECT_TIMEOUT));
+              NetOptions.DEFAULT_CONNECT_TIMEOUT))
+          .withTls(JarKeys.load(jar, info)); // always mutual TLS, never plaintext
       Hosts hosts = Hosts.read(Path.of(cl.required("--hosts", "FILE")))
           .requireProgram(info.parties());
       Repetitions reps = Repetitions.of(cl);

@@ -47,6 +47,14 @@ final class Endpoint {
       throw new IllegalArgumentException("party: expected -1 (dealer) or 0.." + (parties - 1)
           + ", but found " + self);
     }
+    if (options.tls() == null) {
+      throw new IllegalArgumentException(Wire.self(self) + ": no TLS key material; set"
+          + " NetOptions.withTls (or withPlaintext, in tests only)");
+    }
+    if (!options.tls().isPlaintext() && options.tls().self != self) {
+      throw new IllegalArgumentException(Wire.self(self) + ": the TLS key material is "
+          + Wire.self(options.tls().self) + "'s");
+    }
     Endpoint ep = new Endpoint(self, parties, options);
     try {
       ep.links = new Setup(self, parties, digest, hosts, options, ep.group, ep.channels,

@@ -9,8 +9,11 @@ import java.time.Duration;
  *     in all; processes may start in any order within it
  * @param roundTimeout how long one exchange, one dealer message or one blocked send may wait
  * @param chunkBytes largest frame payload this process sends (receivers accept up to 4 MiB)
+ * @param tls this process's key material for mutual TLS; null until set with {@link #withTls}
+ *     or, for in-JVM tests only, {@link #withPlaintext}: a session refuses to start without
  */
-public record NetOptions(Duration connectTimeout, Duration roundTimeout, int chunkBytes) {
+public record NetOptions(Duration connectTimeout, Duration roundTimeout, int chunkBytes,
+    Tls tls) {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_ROUND_TIMEOUT = Duration.ofSeconds(120);
 
@@ -29,21 +32,38 @@ public record NetOptions(Duration connectTimeout, Duration roundTimeout, int chu
     }
   }
 
-  /** 30 s to connect, 120 s per round, 4 MiB chunks. */
+  /** 30 s to connect, 120 s per round, 4 MiB chunks; no key material yet (see {@link #tls}). */
   public static NetOptions defaults() {
-    return new NetOptions(DEFAULT_CONNECT_TIMEOUT, DEFAULT_ROUND_TIMEOUT, Wire.MAX_CHUNK_BYTES);
+    return new NetOptions(DEFAULT_CONNECT_TIMEOUT, DEFAULT_ROUND_TIMEOUT, Wire.MAX_CHUNK_BYTES,
+        null);
   }
 
   public NetOptions withConnectTimeout(Duration d) {
-    return new NetOptions(d, roundTimeout, chunkBytes);
+    return new NetOptions(d, roundTimeout, chunkBytes, tls);
   }
 
   public NetOptions withRoundTimeout(Duration d) {
-    return new NetOptions(connectTimeout, d, chunkBytes);
+    return new NetOptions(connectTimeout, d, chunkBytes, tls);
   }
 
   public NetOptions withChunkBytes(int bytes) {
-    return new NetOptions(connectTimeout, roundTimeout, bytes);
+    return new NetOptions(connectTimeout, roundTimeout, bytes, tls);
+  }
+
+  /** Mutual TLS 1.3 with this key material on every connection. */
+  public NetOptions withTls(Tls keys) {
+    if (keys == null) {
+      throw new IllegalArgumentException("tls: expected key material, but found null");
+    }
+    return new NetOptions(connectTimeout, roundTimeout, chunkBytes, keys);
+  }
+
+  /**
+   * No TLS: seeds and shares travel in the clear. For in-JVM tests only; the launchers never
+   * use it.
+   */
+  public NetOptions withPlaintext() {
+    return new NetOptions(connectTimeout, roundTimeout, chunkBytes, Tls.PLAINTEXT);
   }
 
   /** "120 s", for messages. */

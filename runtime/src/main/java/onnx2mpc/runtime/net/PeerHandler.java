@@ -5,8 +5,14 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import onnx2mpc.runtime.prg.AesCtrPrg;
 
 /**
@@ -26,6 +32,11 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
 
     /** Where {@code id} listens or would listen, from the hosts file: "host:port". */
     String addressOf(int id);
+
+    /** The certificate pinned for {@code id}, or null without TLS. */
+    default X509Certificate certificate(int id) {
+      return null;
+    }
 
     /** A listener's peers: "one of parties 2..3". */
     String expectedDialers();
@@ -50,6 +61,8 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
   private final ByteCounter counter;
   private Link link;
   private boolean done;
+  /** The connection's TLS handler, null without TLS. */
+  private SslHandler ssl;
 
   /**
    * @param dialed the id this connection was dialed to reach, or {@link #LISTENER}
@@ -58,6 +71,11 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     this.host = host;
     this.dialed = dialed;
     this.counter = counter;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    ssl = ctx.pipeline().get(SslHandler.class);
   }
 
   @Override
@@ -132,6 +150,10 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
       return me + ": peer at " + peer + " speaks onnx2mpc protocol version " + h.version()
           + ", expected version " + Wire.VERSION;
     }
+    String tlsProblem = tlsProblem(h, peer);
+    if (tlsProblem != null) {
+      return tlsProblem;
+    }
     boolean senderOk;
     String expected;
     if (dialed == LISTENER) {
@@ -158,6 +180,69 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
         + h.digest() + ", expected " + expected + " of program " + host.digest();
   }
 
+  /**
+   * With TLS, null if the peer's TLS certificate is the one pinned for the id its hello
+   * claims, else the one-line error. The dialer's trust manager already accepted only the
+   * dialed peer's certificate; a listener accepted any of the program's, so this is where a
+   * party that claims another's id is caught.
+   */
+  private String tlsProblem(Wire.Hello h, String peer) {
+    if (ssl == null || dialed != LISTENER) {
+      return null;
+    }
+    String me = Wire.self(host.self());
+    X509Certificate pinned = host.certificate(h.sender());
+    X509Certificate presented;
+    try {
+      presented = (X509Certificate) ssl.engine().getSession().getPeerCertificates()[0];
+    } catch (SSLPeerUnverifiedException | RuntimeException e) {
+      return me + ": peer at " + peer + " claims to be " + Wire.label(h.sender())
+          + " but presented no verified TLS certificate";
+    }
+    if (pinned == null) {
+      return me + ": peer at " + peer + " claims to be " + Wire.label(h.sender())
+          + ", which is not a process of this program (certificate "
+          + Tls.describe(presented) + ")";
+    }
+    try {
+      if (!Arrays.equals(pinned.getEncoded(), presented.getEncoded())) {
+        return me + ": peer at " + peer + " claims to be " + Wire.label(h.sender())
+            + " but its TLS certificate is " + Tls.describe(presented) + ", not "
+            + Wire.label(h.sender()) + "'s " + Tls.describe(pinned) + "; refusing it";
+      }
+    } catch (CertificateEncodingException e) {
+      return me + ": peer at " + peer + " presented an unreadable certificate";
+    }
+    return null;
+  }
+
+  /** A failed TLS handshake (reported once; the channel closes). */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess() && link == null
+        && !done) {
+      done = true;
+      host.failed(tlsFailure(ctx, e.cause()));
+      ctx.close();
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  private String tlsFailure(ChannelHandlerContext ctx, Throwable cause) {
+    String peer = address(ctx.channel().remoteAddress());
+    Throwable root = cause;
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      root = t;
+    }
+    String why = reason(root);
+    if (root != cause && !reason(cause).contains(why)) {
+      why = reason(cause) + ": " + why;
+    }
+    return Wire.self(host.self()) + ": TLS handshake with "
+        + (dialed == LISTENER ? "peer at " + peer : Wire.label(dialed) + " at " + peer)
+        + " failed (" + why + ")";
+  }
+
   private void fail(ChannelHandlerContext ctx, String message) {
     host.failed(message);
     ctx.close();
@@ -169,6 +254,10 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
         : reason(cause);
     if (link != null) {
       link.failed(what);
+    } else if (!done && ssl != null && !ssl.handshakeFuture().isSuccess()) {
+      done = true;
+      host.failed(tlsFailure(ctx, cause instanceof DecoderException && cause.getCause() != null
+          ? cause.getCause() : cause));
     } else if (!done) {
       done = true;
       host.failed(Wire.self(host.self()) + ": peer at " + address(ctx.channel().remoteAddress())

@@ -11,13 +11,17 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import onnx2mpc.runtime.ProtocolException;
 
 /**
@@ -72,6 +76,19 @@ final class Setup implements PeerHandler.Host {
    */
   Link[] run() {
     long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+    if (!options.tls().isPlaintext()) {
+      try { // fail before any connection if the key material is unusable
+        if (self < parties - 1) {
+          options.tls().serverContext();
+        }
+        for (int p = Hosts.DEALER; p < self; p++) {
+          options.tls().clientContext(p);
+        }
+      } catch (SSLException | RuntimeException e) {
+        throw new ProtocolException(me() + ": cannot set up TLS with this jar's key material ("
+            + Endpoint.reason(e) + ")", e);
+      }
+    }
     try {
       if (self < parties - 1) {
         listen();
@@ -219,15 +236,31 @@ final class Setup implements PeerHandler.Host {
     }
   }
 
+  /** Tests only: sees every new channel once its handlers are in place. */
+  static volatile Consumer<SocketChannel> wireTap;
+
   private ChannelInitializer<SocketChannel> initializer(int dialed) {
     return new ChannelInitializer<>() {
       @Override
-      protected void initChannel(SocketChannel ch) {
+      protected void initChannel(SocketChannel ch) throws SSLException {
         channels.add(ch);
         ch.closeFuture().addListener(f -> channels.remove(ch));
         ByteCounter counter = new ByteCounter();
+        Tls tls = options.tls();
+        if (!tls.isPlaintext()) {
+          // First in the pipeline: everything after it, the hello with its seed included,
+          // only ever travels encrypted. Byte counts stay those of the protocol's frames.
+          SslHandler ssl = (dialed == PeerHandler.LISTENER ? tls.serverContext()
+              : tls.clientContext(dialed)).newHandler(ch.alloc());
+          ssl.setHandshakeTimeoutMillis(options.connectTimeout().toMillis());
+          ch.pipeline().addLast(ssl);
+        }
         ch.pipeline().addLast(counter, Wire.frameDecoder(), new WireDecoder(),
             new PeerHandler(Setup.this, dialed, counter));
+        Consumer<SocketChannel> tap = wireTap;
+        if (tap != null) {
+          tap.accept(ch);
+        }
       }
     };
   }
@@ -247,6 +280,11 @@ final class Setup implements PeerHandler.Host {
   @Override
   public String addressOf(int id) {
     return hosts.has(id) ? Hosts.show(hosts.address(id)) : "not in " + hosts.source();
+  }
+
+  @Override
+  public X509Certificate certificate(int id) {
+    return options.tls().certificate(id);
   }
 
   @Override

@@ -147,27 +147,21 @@ public final class Bits {
     int m = in.next();
     int[] subsets = in.nextInts();
     int[] terms = in.nextInts();
-    java.util.Map<Integer, Integer> index = new java.util.HashMap<>();
+    int[] index = new int[1 << m];
+    java.util.Arrays.fill(index, -1);
     for (int i = 0; i < subsets.length; i++) {
-      index.put(subsets[i], i);
+      index[subsets[i]] = i;
     }
+    // AND of the public e_i over a set U, built from U minus its lowest operand and memoised:
+    // one pass over the words per distinct set.
+    java.util.Map<Integer, long[]> eProducts = new java.util.HashMap<>();
     long[] out = new long[terms.length * words];
-    long[] ee = new long[words];
     for (int t = 0; t < terms.length; t++) {
       int term = terms[t];
       int off = t * words;
-      // Every subset S of the term, including the empty one (party 0 only).
       for (int sub = term; ; sub = (sub - 1) & term) {
         if (sub != 0 || ctx.party == 0) {
-          java.util.Arrays.fill(ee, -1L);
-          int rest = term & ~sub;
-          for (int i = 0; i < m; i++) {
-            if ((rest >>> i & 1) != 0) {
-              for (int w = 0; w < words; w++) {
-                ee[w] &= e[i * words + w];
-              }
-            }
-          }
+          long[] ee = eProduct(term & ~sub, e, words, eProducts);
           if (sub == 0) {
             for (int w = 0; w < words; w++) {
               out[off + w] ^= ee[w];
@@ -179,16 +173,22 @@ public final class Bits {
               share = a;
               base = Integer.numberOfTrailingZeros(sub) * words;
             } else {
-              Integer k = index.get(sub);
-              if (k == null) {
+              int k = index[sub];
+              if (k < 0) {
                 throw new IllegalArgumentException("and_multi_finish: the dealer gave no product"
                     + " for operand set " + Integer.toBinaryString(sub));
               }
               share = prod;
               base = k * words;
             }
-            for (int w = 0; w < words; w++) {
-              out[off + w] ^= ee[w] & share[base + w];
+            if (ee == null) {
+              for (int w = 0; w < words; w++) {
+                out[off + w] ^= share[base + w];
+              }
+            } else {
+              for (int w = 0; w < words; w++) {
+                out[off + w] ^= ee[w] & share[base + w];
+              }
             }
           }
         }
@@ -198,6 +198,30 @@ public final class Bits {
       }
     }
     ctx.buf[args[0]] = out;
+  }
+
+  /** AND of e_i for i in set (null for the empty set, meaning all ones). */
+  private static long[] eProduct(int set, long[] e, int words, java.util.Map<Integer, long[]> memo) {
+    if (set == 0) {
+      return null;
+    }
+    long[] got = memo.get(set);
+    if (got != null) {
+      return got;
+    }
+    int low = Integer.numberOfTrailingZeros(set);
+    long[] rest = eProduct(set & (set - 1), e, words, memo);
+    long[] r = new long[words];
+    int base = low * words;
+    if (rest == null) {
+      System.arraycopy(e, base, r, 0, words);
+    } else {
+      for (int w = 0; w < words; w++) {
+        r[w] = rest[w] & e[base + w];
+      }
+    }
+    memo.put(set, r);
+    return r;
   }
 
   /** mpc.rows [out, in, blocks, start, step, count]: rows start + i step for i < count. */
