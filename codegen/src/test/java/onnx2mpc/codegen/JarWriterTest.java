@@ -1,6 +1,7 @@
 package onnx2mpc.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import onnx2mpc.passes.CompiledProgram;
+import onnx2mpc.runtime.net.Tls;
 import onnx2mpc.runtime.launch.ProgramInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,14 +87,64 @@ class JarWriterTest {
     }
   }
 
+  /** Same program and same keys, same bytes (every compile draws fresh keys). */
   @Test
   void jarsAreReproducible() throws IOException {
     CompiledProgram p = TestPrograms.truncated();
-    JarWriter.write(p, dir.resolve("a"));
-    JarWriter.write(p, dir.resolve("b"));
+    KeyMaterial keys = KeyMaterial.generate(p.parties());
+    JarWriter.write(p, BytecodeGen.all(p), dir.resolve("a"), keys);
+    JarWriter.write(p, BytecodeGen.all(p), dir.resolve("b"), keys);
     for (String j : List.of("party0.jar", "party1.jar", "dealer.jar")) {
       assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(j)),
           Files.readAllBytes(dir.resolve("b").resolve(j)), j);
+    }
+  }
+
+  /**
+   * Every jar holds its own private key, whose public half is in its own certificate, and
+   * every process's certificate; the keys of two compiles differ.
+   */
+  @Test
+  void eachJarHasItsOwnKeyAndEveryCertificate() throws Exception {
+    CompiledProgram p = TestPrograms.truncated();
+    JarWriter.Jars jars = JarWriter.write(p, dir.resolve("a"));
+    JarWriter.Jars again = JarWriter.write(p, dir.resolve("b"));
+    java.util.Set<String> seenKeys = new java.util.HashSet<>();
+    List<Path> all = new java.util.ArrayList<>(jars.parties());
+    all.add(jars.dealer());
+    for (int i = 0; i < all.size(); i++) {
+      int self = i < p.parties() ? i : -1;
+      try (JarFile jf = new JarFile(all.get(i).toFile())) {
+        java.util.Map<Integer, byte[]> certs = new java.util.HashMap<>();
+        for (int id = -1; id < p.parties(); id++) {
+          certs.put(id, jf.getInputStream(jf.getEntry(Tls.certResource(id))).readAllBytes());
+        }
+        byte[] key = jf.getInputStream(jf.getEntry(Tls.KEY_RESOURCE)).readAllBytes();
+        assertTrue(seenKeys.add(new String(key, StandardCharsets.US_ASCII)), "key reused");
+        Tls.fromPem(self, key, certs); // parses with the JDK alone
+        java.security.cert.X509Certificate own = Tls.parseCertificate(certs.get(self));
+        assertEquals("CN=onnx2mpc " + (self < 0 ? "dealer" : "party " + self),
+            own.getSubjectX500Principal().getName());
+        java.security.PrivateKey priv = (java.security.PrivateKey) java.security.KeyFactory
+            .getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(
+                java.util.Base64.getMimeDecoder().decode(new String(key,
+                    StandardCharsets.US_ASCII).replaceAll("-----[A-Z ]+-----", ""))));
+        java.security.Signature sig = java.security.Signature.getInstance("SHA256withECDSA");
+        sig.initSign(priv);
+        sig.update(new byte[] {1, 2, 3});
+        byte[] signed = sig.sign();
+        sig.initVerify(own.getPublicKey());
+        sig.update(new byte[] {1, 2, 3});
+        assertTrue(sig.verify(signed), "the key is the own certificate's");
+        long keyEntries = jf.stream().filter(e -> e.getName().endsWith(".pem")).count();
+        assertEquals(1, keyEntries, "only its own private key");
+      }
+    }
+    try (JarFile a = new JarFile(jars.dealer().toFile());
+        JarFile b = new JarFile(again.dealer().toFile())) {
+      assertFalse(java.util.Arrays.equals(
+          a.getInputStream(a.getEntry(Tls.KEY_RESOURCE)).readAllBytes(),
+          b.getInputStream(b.getEntry(Tls.KEY_RESOURCE)).readAllBytes()), "fresh keys");
     }
   }
 

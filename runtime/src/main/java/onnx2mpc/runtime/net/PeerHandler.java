@@ -228,6 +228,15 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     super.userEventTriggered(ctx, evt);
   }
 
+  private static boolean isTls(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private String tlsFailure(ChannelHandlerContext ctx, Throwable cause) {
     String peer = address(ctx.channel().remoteAddress());
     Throwable root = cause;
@@ -254,7 +263,9 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
         : reason(cause);
     if (link != null) {
       link.failed(what);
-    } else if (!done && ssl != null && !ssl.handshakeFuture().isSuccess()) {
+    } else if (!done && ssl != null && isTls(cause)) {
+      // A TLS 1.3 client finishes its handshake before the server has checked the client's
+      // certificate: a refusal then arrives as an alert, after the handshake.
       done = true;
       host.failed(tlsFailure(ctx, cause instanceof DecoderException && cause.getCause() != null
           ? cause.getCause() : cause));

@@ -217,4 +217,21 @@ class PartyMainTest {
     assertTrue(r.err().startsWith("party 0: program class no.such.Program is not in this jar"),
         r.err());
   }
+
+  /** A jar without key material never falls back to plaintext. */
+  @Test
+  void aJarWithoutTlsKeysDoesNotRun() throws Exception {
+    TestJar jar = TestJar.of(ToyProgram.info(ToyProgram.Party.class.getName()).build(), 0);
+    jar.files.remove(onnx2mpc.runtime.net.Tls.KEY_RESOURCE);
+    String hosts = TestJar.hosts(dir).toString();
+    assertEquals(new Result(1, "", "party 0: this jar has no TLS key (onnx2mpc/tls/key.pem); it"
+        + " was not written by this version of onnx2mpc compile: recompile the model\n"),
+        party(jar, "--hosts", hosts));
+    TestJar dealerJar = TestJar.dealer(ToyProgram.info(ToyProgram.Party.class.getName()).build(),
+        ToyProgram.Dealer.class);
+    dealerJar.files.remove(onnx2mpc.runtime.net.Tls.certResource(1));
+    assertEquals(new Result(1, "", "dealer: this jar has no TLS certificate for party 1"
+        + " (onnx2mpc/tls/party-1.crt): recompile the model\n"),
+        dealer(dealerJar, "--hosts", hosts));
+  }
 }

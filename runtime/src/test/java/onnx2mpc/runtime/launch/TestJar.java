@@ -16,6 +16,9 @@ import onnx2mpc.runtime.io.FixedPoint;
 /** The resources of a party or dealer jar, in memory or as a real jar file. */
 final class TestJar implements JarResources {
   final Map<String, byte[]> files = new HashMap<>();
+  /** One set of keys per party count, shared by the jars of every test program. */
+  private static final Map<Integer, onnx2mpc.runtime.net.TestKeys> KEYS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Party {@code party}'s jar of a program. */
   static TestJar of(ProgramInfo template, int party) {
@@ -31,6 +34,9 @@ final class TestJar implements JarResources {
   static TestJar of(ProgramInfo info) {
     TestJar j = new TestJar();
     j.files.put(ProgramInfo.RESOURCE, info.write().getBytes(StandardCharsets.UTF_8));
+    // As the compiler does: this process's own key and every process's certificate.
+    j.files.putAll(KEYS.computeIfAbsent(info.parties(), onnx2mpc.runtime.net.TestKeys::new)
+        .entries(info.isDealer() ? ProgramInfo.DEALER : info.party()));
     for (ProgramInfo.Constant c : info.constants()) {
       long[] bias = new long[(int) c.words()];
       java.util.Arrays.fill(bias, FixedPoint.encode(0.5, 16));

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class NetSessionTest {
   private static final byte[] DATA_SEED = AesCtrPrg.newSeed();
   private static final int[] LENGTHS = {0, 1, 7, 1000, 30_000};
-  private static final NetOptions OPTS = NetOptions.defaults()
+  private static final NetOptions OPTS = NetOptions.defaults().withPlaintext()
       .withConnectTimeout(Duration.ofSeconds(10)).withRoundTimeout(Duration.ofSeconds(10))
       .withChunkBytes(4096); // small chunks, so that messages are split and reassembled
   private final ExecutorService pool = Executors.newCachedThreadPool();
