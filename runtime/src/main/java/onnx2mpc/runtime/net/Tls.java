@@ -141,7 +141,7 @@ public final class Tls {
       if (pinned == null) {
         throw new SSLException("no pinned certificate for " + Wire.label(peer));
       }
-      c = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(PROTOCOL)
+      c = SslContextBuilder.forClient().sslProvider(provider()).protocols(PROTOCOL)
           .keyManager(key, own)
           .trustManager(new Pinned(Map.of(peer, pinned), "this program pins for "
               + Wire.label(peer) + " " + describe(pinned)))
@@ -157,13 +157,21 @@ public final class Tls {
     if (s == null) {
       Map<Integer, X509Certificate> others = new TreeMap<>(certs);
       others.remove(self);
-      s = SslContextBuilder.forServer(key, own).sslProvider(SslProvider.JDK).protocols(PROTOCOL)
+      s = SslContextBuilder.forServer(key, own).sslProvider(provider()).protocols(PROTOCOL)
           .clientAuth(ClientAuth.REQUIRE)
           .trustManager(new Pinned(others, "it is not a certificate of this program"))
           .build();
       server = s;
     }
     return s;
+  }
+
+  /**
+   * BoringSSL (netty-tcnative, shipped in the jar) when its native library loads: the JDK's
+   * engine moves only tens of MB/s through Netty here, which would dominate a ResNet's run.
+   */
+  static SslProvider provider() {
+    return io.netty.handler.ssl.OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
   }
 
   /** "CN=onnx2mpc party 1, SHA-256 3fa2c1d0e5b7a9f4". */
