@@ -148,8 +148,8 @@ class PartyMainTest {
       }
       String ds = Files.readString(dir.resolve("d.json"));
       assertTrue(ds.contains("{\"epoch\": 1, \"warmup\": false, \"wall_s\": "), ds);
-      assertTrue(ds.matches("(?s).*\"median\": \\{\"wall_s\": [0-9.]+, \"bytes_sent\": \\d+}\\s*}\\s*"),
-          ds);
+      assertTrue(ds.matches("(?s).*\"median\": \\{\"wall_s\": [0-9.]+,"
+          + " \"bytes_sent\": \\d+}\\s*}\\s*"), ds);
     } finally {
       pool.shutdownNow();
     }
