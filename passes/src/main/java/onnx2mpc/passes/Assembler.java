@@ -115,6 +115,17 @@ final class Assembler {
     Map<Integer, List<Value>> dying = new java.util.HashMap<>();
     // The dealer runs ahead of party 0 by at most the inbox bound of the runtime (32 MiB).
     live[0] += DEALER_INBOX_BYTES;
+    // An exchange of several values briefly holds its messages too: one copy out and one in
+    // per peer (a single value is sent and taken without a copy).
+    Map<Integer, Long> exchangeWords = new java.util.HashMap<>();
+    Map<Integer, Integer> exchangeItems = new java.util.HashMap<>();
+    schedule.exchangeOf().forEach((n, x) -> {
+      exchangeWords.merge(x, n.input(0).type().words() * 1L, Long::sum);
+      exchangeItems.merge(x, 1, Integer::sum);
+    });
+    exchangeWords.keySet().removeIf(x -> exchangeItems.get(x) == 1);
+    long transient_ = 16L * (parties - 1)
+        * exchangeWords.values().stream().mapToLong(Long::longValue).max().orElse(0);
     for (int i = 0; i < order.size(); i++) {
       Node n = order.get(i);
       for (Value o : n.outputs()) {
@@ -140,6 +151,9 @@ final class Assembler {
           }
         }
       }
+    }
+    for (int p = 0; p < parties; p++) {
+      peak[p] += transient_;
     }
     return peak;
   }

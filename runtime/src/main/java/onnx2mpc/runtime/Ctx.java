@@ -97,16 +97,23 @@ public final class Ctx {
           words += s.words;
         }
       }
-      long[] msg = new long[words];
+      long[] msg = null;
       int off = 0;
       for (Staged s : staged) {
         if (sendsTo(s, q)) {
-          System.arraycopy(s.share, 0, msg, off, s.words);
+          if (s.words == words) {
+            msg = s.share; // the only value for q: sent as it is, no copy
+          } else {
+            if (msg == null) {
+              msg = new long[words];
+            }
+            System.arraycopy(s.share, 0, msg, off, s.words);
+          }
           off += s.words;
           metrics.addLayerBytes(s.layer, 8L * s.words);
         }
       }
-      out[q] = msg;
+      out[q] = msg == null ? new long[0] : msg;
     }
     long[][] in = session.exchange(round, out);
     int[] offsets = new int[parties];
@@ -118,8 +125,18 @@ public final class Ctx {
       metrics.addLayerBytes(s.layer, 0);
       // Values are never mutated once written, so a share nobody adds to is used as it is.
       boolean peersSend = s.from < 0 ? parties > 1 : (s.from & ~(1 << party)) != 0;
-      long[] acc = !in(s.from, party) ? new long[s.words]
-          : peersSend ? s.share.clone() : s.share;
+      long[] acc;
+      int soleSender = soleOtherSender(s);
+      if (soleSender >= 0 && in[soleSender] != null && offsets[soleSender] == 0
+          && in[soleSender].length == s.words) {
+        // One peer sent exactly this value and nobody adds to it: take its message as it is
+        // (the owner's masked weights are large, and a copy would double them).
+        acc = in[soleSender];
+        offsets[soleSender] = s.words;
+        buf[s.slot] = acc;
+        continue;
+      }
+      acc = !in(s.from, party) ? new long[s.words] : peersSend ? s.share.clone() : s.share;
       for (int q = 0; q < parties; q++) {
         if (q == party || !in(s.from, q)) {
           continue;
@@ -151,6 +168,14 @@ public final class Ctx {
     }
     staged.clear();
     metrics.round(round, System.nanoTime() - t0);
+  }
+
+  /** The one peer that sends s when this party does not, or -1. */
+  private int soleOtherSender(Staged s) {
+    if (in(s.from, party) || s.from < 0 || Integer.bitCount(s.from) != 1) {
+      return -1;
+    }
+    return Integer.numberOfTrailingZeros(s.from);
   }
 
   private boolean sendsTo(Staged s, int q) {
