@@ -18,7 +18,7 @@ import onnx2mpc.runtime.local.LocalNetwork;
  * Runs generated classes with every party and the dealer on its own thread of this process
  * ({@link LocalNetwork}), and returns what each party holds in the output slots afterwards.
  */
-final class LocalRun {
+public final class LocalRun {
   private LocalRun() {}
 
   /**
@@ -67,7 +67,8 @@ final class LocalRun {
    * Inputs the party owns, constants it may see; everything else absent (a test failure).
    * Outputs land in {@code outs}, each at most once.
    */
-  static ProgramData data(CompiledProgram p, int party, long[][] inputs, long[][] outs) {
+  public static ProgramData data(CompiledProgram p, int party, long[][] inputs,
+      long[][] outs) {
     return new ProgramData() {
       @Override
       public long[] input(int id) {

@@ -56,7 +56,7 @@ final class MpcRun {
         parties.add(pool.submit(() -> {
           int slots = (Integer) prog.getClass().getMethod("slots").invoke(prog);
           long[][] outs = new long[p.outputs().size()][];
-          Ctx ctx = new Ctx(net.party(party), slots, data(p, party, words, outs),
+          Ctx ctx = new Ctx(net.party(party), slots, onnx2mpc.codegen.LocalRun.data(p, party, words, outs),
               new Metrics(p.layers().size()));
           prog.getClass().getMethod("offline", Ctx.class).invoke(prog, ctx);
           prog.getClass().getMethod("online", Ctx.class).invoke(prog, ctx);
@@ -97,36 +97,6 @@ final class MpcRun {
     }
   }
 
-  private static ProgramData data(CompiledProgram p, int party, long[][] inputs, long[][] outs) {
-    return new ProgramData() {
-      @Override
-      public long[] input(int id) {
-        if (p.inputs().get(id).owner() != party) {
-          throw new AssertionError("party " + party + " read input " + id + " it does not own");
-        }
-        return inputs[id].clone();
-      }
-
-      @Override
-      public long[] constant(int id) {
-        CompiledProgram.ConstSpec c = p.constants().get(id);
-        if (c.owner() != -1 && c.owner() != party) {
-          throw new AssertionError("party " + party + " read constant " + id + " of party "
-              + c.owner());
-        }
-        return c.words().clone();
-      }
-
-      @Override
-      public void output(int index, long[] words) {
-        if (outs[index] != null || (p.outputs().get(index).toMask() >>> party & 1) == 0) {
-          throw new AssertionError("party " + party + " got output " + index + " twice or"
-              + " without being a receiver");
-        }
-        outs[index] = words.clone();
-      }
-    };
-  }
 
   /** Defines the generated classes in a fresh loader over the test's own. */
   private static Map<String, Class<?>> load(Map<String, byte[]> files)
