@@ -39,6 +39,12 @@ final class Scheduler {
     }
   }
 
+  /**
+   * Correlations the online phase uses are precomputed offline while they take at most this
+   * much memory per party; beyond it (a ResNet) they are made when needed instead.
+   */
+  static final long PRECOMPUTE_LIMIT_BYTES = 128L << 20;
+
   private Scheduler() {}
 
   static Schedule schedule(Graph g) {
@@ -65,6 +71,15 @@ final class Scheduler {
           o -> users.getOrDefault(o, List.of()).stream().allMatch(onlineSet::contains))) {
         lazy.add(n);
       }
+    }
+    long lazyBytes = 0;
+    for (Node n : lazy) {
+      for (Value o : n.outputs()) {
+        lazyBytes += 8L * o.type().words();
+      }
+    }
+    if (lazyBytes <= PRECOMPUTE_LIMIT_BYTES) {
+      lazy.clear(); // small enough to hold: made before any input arrives, as usual
     }
     offline.removeAll(lazy);
     for (Node n : lazy) {
