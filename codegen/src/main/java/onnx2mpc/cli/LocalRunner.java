@@ -124,13 +124,15 @@ final class LocalRunner {
   }
 
   /**
-   * The parallel collector (less memory overhead than G1 for a few large arrays) and a heap
-   * sized from the plan's peak of live buffers, unless the user chose a heap or collector.
+   * The serial collector (the least memory beside the heap for a few large arrays; the parties
+   * use the cores for kernels) with a small code cache, and a heap sized from the plan's peak
+   * of live buffers, unless the user chose a heap or collector.
    */
   static List<String> withMemoryDefaults(List<String> jvmArgs, CompiledProgram p) {
     List<String> args = new ArrayList<>();
     if (jvmArgs.stream().noneMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"))) {
-      args.add("-XX:+UseParallelGC");
+      args.add("-XX:+UseSerialGC");
+      args.add("-XX:ReservedCodeCacheSize=48m");
     }
     if (jvmArgs.stream().noneMatch(a -> a.startsWith("-Xmx"))) {
       args.add("-Xmx" + Math.max(256, p.plan().recommendedHeapBytes() >> 20) + "m");

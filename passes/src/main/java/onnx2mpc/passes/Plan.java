@@ -23,7 +23,7 @@ public record Plan(List<LayerPlan> layers, int rounds, long[] bytesSent, long de
     for (long b : peakLiveBytes) {
       peak = Math.max(peak, b);
     }
-    return peak * 5 / 4 + (64L << 20);
+    return peak * 9 / 8 + (16L << 20);
   }
 
   /**
