@@ -27,7 +27,23 @@ public final class LocalRun {
    * @return out[party][output] = the words handed to {@code ProgramData.output}, or null where
    *     the party learns nothing
    */
-  static long[][][] run(CompiledProgram p, Map<String, Class<?>> classes, long[][] inputs)
+  public static long[][][] run(CompiledProgram p, Map<String, Class<?>> classes,
+      long[][] inputs) throws Exception {
+    return run(p, classes, inputs, 60);
+  }
+
+  /** As {@link #run(CompiledProgram, Map, long[][])}, waiting at most {@code seconds}. */
+  public static long[][][] run(CompiledProgram p, Map<String, Class<?>> classes, long[][] inputs,
+      long seconds) throws Exception {
+    return run(p, classes, inputs, seconds, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * As above, with every party's session passed through {@code wrap} (e.g. to record what a
+   * party receives).
+   */
+  static long[][][] run(CompiledProgram p, Map<String, Class<?>> classes, long[][] inputs,
+      long seconds, java.util.function.UnaryOperator<onnx2mpc.runtime.Session> wrap)
       throws Exception {
     int n = p.parties();
     LocalNetwork net = LocalNetwork.create(n);
@@ -40,7 +56,7 @@ public final class LocalRun {
         parties.add(pool.submit(() -> {
           int slots = (Integer) prog.getClass().getMethod("slots").invoke(prog);
           long[][] outs = new long[p.outputs().size()][];
-          Ctx ctx = new Ctx(net.party(party), slots, data(p, party, inputs, outs),
+          Ctx ctx = new Ctx(wrap.apply(net.party(party)), slots, data(p, party, inputs, outs),
               new Metrics(p.layers().size()));
           prog.getClass().getMethod("offline", Ctx.class).invoke(prog, ctx);
           prog.getClass().getMethod("online", Ctx.class).invoke(prog, ctx);
@@ -52,10 +68,10 @@ public final class LocalRun {
         dealer.getClass().getMethod("run", DealerSession.class).invoke(dealer, net.dealer());
         return null;
       });
-      d.get(60, TimeUnit.SECONDS);
+      d.get(seconds, TimeUnit.SECONDS);
       long[][][] out = new long[n][][];
       for (int k = 0; k < n; k++) {
-        out[k] = parties.get(k).get(60, TimeUnit.SECONDS);
+        out[k] = parties.get(k).get(seconds, TimeUnit.SECONDS);
       }
       return out;
     } finally {
@@ -100,7 +116,8 @@ public final class LocalRun {
   }
 
   /** Loads class files into a fresh class loader and returns them by name. */
-  static Map<String, Class<?>> load(Map<String, byte[]> files) throws ClassNotFoundException {
+  public static Map<String, Class<?>> load(Map<String, byte[]> files)
+      throws ClassNotFoundException {
     ClassLoader l = InMemoryJavac.loader(files);
     Map<String, Class<?>> out = new java.util.LinkedHashMap<>();
     for (String name : files.keySet()) {

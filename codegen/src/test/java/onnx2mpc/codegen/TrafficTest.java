@@ -9,22 +9,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import onnx2mpc.frontend.Npy;
 import onnx2mpc.frontend.OnnxImporter;
 import onnx2mpc.ir.Graph;
 import onnx2mpc.passes.CompileOptions;
 import onnx2mpc.passes.CompiledProgram;
 import onnx2mpc.passes.Pipeline;
-import onnx2mpc.runtime.Ctx;
-import onnx2mpc.runtime.DealerSession;
-import onnx2mpc.runtime.Metrics;
 import onnx2mpc.runtime.Prg;
 import onnx2mpc.runtime.Session;
-import onnx2mpc.runtime.local.LocalNetwork;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,37 +113,9 @@ class TrafficTest {
     for (int i = 0; i < x.length; i++) {
       input[i] = Math.round(x[i] * 65536);
     }
-    long[][] inputs = {input};
-    LocalNetwork net = LocalNetwork.create(2);
     List<long[]> got = new ArrayList<>();
-    Session recorded = new Recording(net.party(1), got);
-    ExecutorService pool = Executors.newFixedThreadPool(3);
-    try {
-      List<Future<?>> runs = new ArrayList<>();
-      for (int k = 0; k < 2; k++) {
-        Session s = k == 1 ? recorded : net.party(0);
-        int party = k;
-        Object prog = classes.get(PartyCode.partyClass(k)).getConstructor().newInstance();
-        runs.add(pool.submit(() -> {
-          int slots = (Integer) prog.getClass().getMethod("slots").invoke(prog);
-          Ctx ctx = new Ctx(s, slots, LocalRun.data(p, party, inputs,
-              new long[p.outputs().size()][]), new Metrics(p.layers().size()));
-          prog.getClass().getMethod("offline", Ctx.class).invoke(prog, ctx);
-          prog.getClass().getMethod("online", Ctx.class).invoke(prog, ctx);
-          return null;
-        }));
-      }
-      Object dealer = classes.get(PartyCode.dealerClass()).getConstructor().newInstance();
-      runs.add(pool.submit(() -> {
-        dealer.getClass().getMethod("run", DealerSession.class).invoke(dealer, net.dealer());
-        return null;
-      }));
-      for (Future<?> f : runs) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    LocalRun.run(p, classes, new long[][] {input}, 60,
+        s -> s.party() == 1 ? new Recording(s, got) : s);
     return got.stream().flatMapToLong(java.util.Arrays::stream).toArray();
   }
 

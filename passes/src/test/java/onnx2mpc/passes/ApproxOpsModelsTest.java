@@ -11,7 +11,6 @@ import onnx2mpc.frontend.Npy;
 import onnx2mpc.frontend.OnnxImporter;
 import onnx2mpc.ir.Graph;
 import onnx2mpc.ir.Tensor;
-import onnx2mpc.ir.Value;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -30,12 +29,7 @@ class ApproxOpsModelsTest {
     Graph g = OnnxImporter.load(dir.resolve("model.onnx"));
     Map<String, Tensor> inputs = new HashMap<>();
     Map<String, Integer> owners = new HashMap<>();
-    int k = 0;
-    for (Value in : g.inputs()) {
-      Path f = dir.resolve(in.name() + ".npy");
-      inputs.put(in.name(), Npy.read(Files.exists(f) ? f : dir.resolve("input.npy")));
-      owners.put(in.name(), 1 + (k++ % (parties - 1)));
-    }
+    ModelsInProcessTest.readInputs(dir, g, parties, inputs, owners);
     CompiledProgram p = Pipeline.compile(g, new CompileOptions(parties, owners, 0, 0, 16));
     InProcessRunner.Result r = InProcessRunner.run(p, inputs);
     double[] want = Npy.read(dir.resolve("expected_output.npy")).reals();

@@ -21,6 +21,20 @@ class ModelsInProcessTest {
     return Path.of(System.getProperty("onnx2mpc.shared", "../../shared"), "models");
   }
 
+  /**
+   * A model folder's inputs (NAME.npy, or input.npy for a single input), each owned by one of
+   * parties 1..n-1 in turn.
+   */
+  static void readInputs(Path dir, Graph g, int parties, Map<String, Tensor> inputs,
+      Map<String, Integer> owners) throws java.io.IOException {
+    int k = 0;
+    for (Value in : g.inputs()) {
+      Path f = dir.resolve(in.name() + ".npy");
+      inputs.put(in.name(), Npy.read(Files.exists(f) ? f : dir.resolve("input.npy")));
+      owners.put(in.name(), 1 + (k++ % (parties - 1)));
+    }
+  }
+
   @ParameterizedTest(name = "{0} with {1} parties")
   @CsvSource({"mlp,2,0.01", "lenet,2,0.01", "feature_agg,3,0.01", "lenet,3,0.01",
       "resnet18_cifar,2,0.05", "resnet18,2,0.05"})
@@ -30,12 +44,7 @@ class ModelsInProcessTest {
     Graph g = OnnxImporter.load(dir.resolve("model.onnx"));
     Map<String, Tensor> inputs = new HashMap<>();
     Map<String, Integer> owners = new HashMap<>();
-    int k = 0;
-    for (Value in : g.inputs()) {
-      Path f = dir.resolve(in.name() + ".npy");
-      inputs.put(in.name(), Npy.read(Files.exists(f) ? f : dir.resolve("input.npy")));
-      owners.put(in.name(), 1 + (k++ % (parties - 1)));
-    }
+    ModelsInProcessTest.readInputs(dir, g, parties, inputs, owners);
     long t0 = System.nanoTime();
     CompiledProgram p = Pipeline.compile(g, new CompileOptions(parties, owners, 0, 0, 16));
     long t1 = System.nanoTime();
