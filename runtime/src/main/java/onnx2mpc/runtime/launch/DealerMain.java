@@ -40,6 +40,7 @@ public final class DealerMain {
   public static void main(String[] args) {
     int code = run(args, System.out, System.err,
         JarResources.of(DealerMain.class.getClassLoader()));
+    // The jar's Main-Class: the only place that exits; run() returns the code for tests.
     System.exit(code);
   }
 
