@@ -142,6 +142,11 @@ class TrafficTest {
     }
 
     @Override
+    public Prg dealerPrgOnce(long corr, int component) {
+      return inner.dealerPrgOnce(corr, component);
+    }
+
+    @Override
     public long[] fromDealer(long corr, int words) {
       return inner.fromDealer(corr, words);
     }

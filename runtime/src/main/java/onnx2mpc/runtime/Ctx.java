@@ -1,7 +1,9 @@
 package onnx2mpc.runtime;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a generated party program touches at run time: its buffers (one {@code long[]}
@@ -17,6 +19,11 @@ public final class Ctx {
   private final ProgramData data;
   private final Metrics metrics;
   private final List<Staged> staged = new ArrayList<>();
+  /** Values kept across the repetitions of one session, see {@link #kept}. */
+  private final Map<Integer, long[]> kept;
+  /** Slots whose value the next exchange writes and {@link #keepAfterExchange} keeps. */
+  private final Map<Integer, Integer> keepSlots = new HashMap<>();
+  private int publishes;
 
   /**
    * A value waiting for the next exchange: the parties in {@code from} contribute their share
@@ -26,7 +33,18 @@ public final class Ctx {
   private record Staged(int slot, long[] share, int words, boolean xor, int from, int to,
       int layer) {}
 
+  /** A context for a single run: nothing is kept from an earlier repetition. */
   public Ctx(Session session, int slots, ProgramData data, Metrics metrics) {
+    this(session, slots, data, metrics, new HashMap<>());
+  }
+
+  /**
+   * A context for one repetition of a session; {@code kept} is the same map in every
+   * repetition of the session (see {@link #kept}).
+   */
+  public Ctx(Session session, int slots, ProgramData data, Metrics metrics,
+      Map<Integer, long[]> kept) {
+    this.kept = kept;
     this.session = session;
     this.party = session.party();
     this.parties = session.parties();
@@ -45,6 +63,30 @@ public final class Ctx {
 
   public Metrics metrics() {
     return metrics;
+  }
+
+  /**
+   * The value kept under {@code key} by an earlier repetition of this session, or null. The
+   * masked weights are published once per session and kept here by the parties that received
+   * them (keys are the publications' order in the program, see {@link #nextPublication}).
+   */
+  public long[] kept(int key) {
+    return kept.get(key);
+  }
+
+  /** Keeps {@code value} under {@code key} for the later repetitions of this session. */
+  public void keep(int key, long[] value) {
+    kept.put(key, value);
+  }
+
+  /** After the next exchange, keeps the value it writes into {@code slot} under {@code key}. */
+  public void keepAfterExchange(int key, int slot) {
+    keepSlots.put(key, slot);
+  }
+
+  /** Numbers the program's publications in order: 0, 1, 2, ... in every repetition. */
+  public int nextPublication() {
+    return publishes++;
   }
 
   /** Marks the ONNX layer that the following kernel calls belong to (for per-layer metrics). */
@@ -83,8 +125,15 @@ public final class Ctx {
    * Sends every staged share in one message per peer, receives the peers' messages and writes
    * the opened values into their slots. Message layout is the staging order, which every party
    * knows from the program, so messages carry no headers.
+   *
+   * <p>A round with nothing staged is skipped: every party stages the same values (with its
+   * share or without), so every party skips it. This happens to the offline round of the masked
+   * weights in the later repetitions of a session, which reuse the first one's opening.
    */
   public void exchange(int round) {
+    if (staged.isEmpty()) {
+      return;
+    }
     long t0 = System.nanoTime();
     long[][] out = new long[parties][];
     for (int q = 0; q < parties; q++) {
@@ -167,6 +216,10 @@ public final class Ctx {
       }
     }
     staged.clear();
+    for (Map.Entry<Integer, Integer> k : keepSlots.entrySet()) {
+      kept.put(k.getKey(), buf[k.getValue()]);
+    }
+    keepSlots.clear();
     metrics.round(round, System.nanoTime() - t0);
   }
 

@@ -19,6 +19,9 @@ public interface DealerSession extends AutoCloseable {
   /** The stream that party {@code party} expands with {@link Session#dealerPrg}. */
   Prg partyPrg(int party, long corr, int component);
 
+  /** The stream that party {@code party} expands with {@link Session#dealerPrgOnce}. */
+  Prg partyPrgOnce(int party, long corr, int component);
+
   /** Sends party 0 its correction for correlation {@code corr}. */
   void sendToParty0(long corr, long[] words);
 

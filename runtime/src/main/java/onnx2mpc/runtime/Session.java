@@ -88,6 +88,19 @@ public interface Session extends AutoCloseable {
   Prg dealerPrg(long corr, int component);
 
   /**
+   * {@link #dealerPrg} as addressed in epoch 0, whatever the current epoch: the one stream that
+   * every repetition of a session shares. Only the mask of weights private to one party uses
+   * it: the owner publishes the masked weights once per session (mpc.publish_masked), and every
+   * repetition reuses that opening with fresh triples; no other opening is masked by it.
+   */
+  Prg dealerPrgOnce(long corr, int component);
+
+  /** The epoch begun last (0 before the first {@link #beginEpoch}). */
+  default int epoch() {
+    return 0;
+  }
+
+  /**
    * Party 0 only: the dealer's next correction message, which must belong to correlation
    * {@code corr} and hold {@code words} words.
    */

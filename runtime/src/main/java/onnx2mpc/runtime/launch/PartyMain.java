@@ -99,8 +99,10 @@ public final class PartyMain {
       long tConnect = System.nanoTime();
       session = NetSession.connect(hosts, info.party(), info.parties(), info.digest(), net);
       long tConnected = System.nanoTime();
+      // The masked weights: published in the first repetition, kept for the others.
+      Map<Integer, long[]> kept = new java.util.HashMap<>();
       for (int e = 0; e < reps.total(); e++) {
-        reps.add(runOnce(session, e, reps, program, data, info.layerSlots()));
+        reps.add(runOnce(session, e, reps, program, data, info.layerSlots(), kept));
       }
       long sent = session.bytesSent();
       long received = session.bytesReceived();
@@ -191,10 +193,10 @@ public final class PartyMain {
    * repetition's buffers are garbage by then, so repeating does not raise the peak memory.
    */
   private static Repetitions.Rep runOnce(NetSession session, int epoch, Repetitions reps,
-      PartyProgram program, JarProgramData data, int layers) {
+      PartyProgram program, JarProgramData data, int layers, Map<Integer, long[]> kept) {
     session.beginEpoch(epoch, reps.total());
     Metrics metrics = new Metrics(layers);
-    Ctx ctx = new Ctx(session, program.slots(), data, metrics);
+    Ctx ctx = new Ctx(session, program.slots(), data, metrics, kept);
     long b0 = session.bytesSent();
     long tOffline = System.nanoTime();
     program.offline(ctx);

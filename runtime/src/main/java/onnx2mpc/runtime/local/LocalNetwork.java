@@ -150,6 +150,16 @@ public final class LocalNetwork {
     }
 
     @Override
+    public Prg dealerPrgOnce(long corr, int component) {
+      return new AesCtrPrg(dealerSeeds[party], Session.epochAddress(0, corr), component);
+    }
+
+    @Override
+    public int epoch() {
+      return Math.max(epoch, 0);
+    }
+
+    @Override
     public long[] fromDealer(long corr, int words) {
       if (party != 0) {
         throw new IllegalStateException("fromDealer: expected party 0, but found party " + party);
@@ -221,6 +231,11 @@ public final class LocalNetwork {
     public Prg partyPrg(int party, long corr, int component) {
       return new AesCtrPrg(dealerSeeds[party], Session.epochAddress(Math.max(epoch, 0), corr),
           component);
+    }
+
+    @Override
+    public Prg partyPrgOnce(int party, long corr, int component) {
+      return new AesCtrPrg(dealerSeeds[party], Session.epochAddress(0, corr), component);
     }
 
     @Override

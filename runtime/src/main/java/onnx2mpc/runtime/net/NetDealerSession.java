@@ -89,6 +89,15 @@ public final class NetDealerSession implements DealerSession {
         component);
   }
 
+  @Override
+  public Prg partyPrgOnce(int party, long corr, int component) {
+    if (party < 0 || party >= ep.parties) {
+      throw new IllegalArgumentException("party: expected 0.." + (ep.parties - 1)
+          + ", but found " + party);
+    }
+    return new AesCtrPrg(ep.link(party).seed, Session.epochAddress(0, corr), component);
+  }
+
   /**
    * Queues party 0's correction for {@code corr}; blocks while too much is in flight. Fails if
    * any party has aborted or party 0 is gone. {@code words} may be reused once this returns.

@@ -131,6 +131,16 @@ public final class NetSession implements Session {
   }
 
   @Override
+  public Prg dealerPrgOnce(long corr, int component) {
+    return new AesCtrPrg(ep.link(Hosts.DEALER).seed, Session.epochAddress(0, corr), component);
+  }
+
+  @Override
+  public int epoch() {
+    return Math.max(epoch, 0);
+  }
+
+  @Override
   public long[] fromDealer(long corr, int words) {
     String context = ep.me() + ", correlation " + corr + ": ";
     if (ep.self != 0) {

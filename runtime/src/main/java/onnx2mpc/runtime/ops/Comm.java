@@ -33,20 +33,35 @@ public final class Comm {
 
   /**
    * mpc.publish_masked [out, v, m, owner, n]: the owner sends v - m to everyone; all learn it.
-   * Used once per model to publish weights masked by dealer randomness only the owner knows.
+   * Used for weights masked by dealer randomness only the owner knows, which stays the same
+   * for the whole session ({@link onnx2mpc.runtime.Session#dealerPrgOnce}): so the first
+   * repetition of a session publishes, and later ones reuse the opening the other parties kept,
+   * without sending anything (the owner recomputes v - m, which it does not keep).
    */
   public static void publishMasked(Ctx ctx, int[] args) {
     int owner = args[3];
     int n = args[4];
-    long[] diff = null;
-    if (ctx.party == owner) {
-      long[] v = ctx.buf[args[1]];
-      long[] m = ctx.buf[args[2]];
-      diff = new long[n];
-      for (int i = 0; i < n; i++) {
-        diff[i] = v[i] - m[i];
-      }
+    int key = ctx.nextPublication();
+    boolean isOwner = ctx.party == owner;
+    long[] diff = isOwner ? difference(ctx.buf[args[1]], ctx.buf[args[2]], n) : null;
+    long[] kept = ctx.kept(key);
+    if (kept != null) {
+      ctx.buf[args[0]] = isOwner ? diff : kept;
+      return;
     }
     ctx.stage(args[0], diff, n, false, 1 << owner, -1);
+    if (isOwner) {
+      ctx.keep(key, new long[0]);
+    } else {
+      ctx.keepAfterExchange(key, args[0]);
+    }
+  }
+
+  private static long[] difference(long[] v, long[] m, int n) {
+    long[] diff = new long[n];
+    for (int i = 0; i < n; i++) {
+      diff[i] = v[i] - m[i];
+    }
+    return diff;
   }
 }

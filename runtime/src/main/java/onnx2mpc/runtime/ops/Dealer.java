@@ -26,13 +26,15 @@ public final class Dealer {
     int[] sizes = TripleKind.sizes(kind, in.nextInts());
     Session s = ctx.session();
     ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(sizes[0]);
-    ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(sizes[1]);
+    ctx.buf[args[1]] = s.dealerPrgOnce(corr, 1).next(sizes[1]);
     ctx.buf[args[2]] = corrected(ctx, corr, 2, sizes[2]);
   }
 
   /**
    * mpc.dealer.owner_triple [a, b, c, corr, kind, dims, owner]: a triple for weights private to
-   * the owner. The owner's share of a is zero, so a is unknown to it; b is the owner's alone.
+   * the owner. The owner's share of a is zero, so a is unknown to it; b is the owner's alone,
+   * and the same in every repetition of a session ({@link Session#dealerPrgOnce}), since the
+   * weights are published masked by it once (mpc.publish_masked); a and c are fresh each time.
    */
   public static void ownerTriple(Ctx ctx, int[] args) {
     Args in = new Args(args, 3);
@@ -43,7 +45,7 @@ public final class Dealer {
     Session s = ctx.session();
     boolean isOwner = ctx.party == owner;
     ctx.buf[args[0]] = isOwner ? new long[sizes[0]] : s.dealerPrg(corr, 0).next(sizes[0]);
-    ctx.buf[args[1]] = isOwner ? s.dealerPrg(corr, 1).next(sizes[1]) : null;
+    ctx.buf[args[1]] = isOwner ? s.dealerPrgOnce(corr, 1).next(sizes[1]) : null;
     ctx.buf[args[2]] = corrected(ctx, corr, 2, sizes[2]);
   }
 
@@ -68,7 +70,7 @@ public final class Dealer {
     int words = args[4];
     Session s = ctx.session();
     ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(words);
-    ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(words);
+    ctx.buf[args[1]] = s.dealerPrgOnce(corr, 1).next(words);
     ctx.buf[args[2]] = corrected(ctx, corr, 2, words);
   }
 
@@ -99,7 +101,7 @@ public final class Dealer {
       ctx.buf[args[1]] = java.util.Arrays.copyOfRange(both, 0, n);
       ctx.buf[args[3]] = java.util.Arrays.copyOfRange(both, n, 2 * n);
     } else {
-      ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(n);
+      ctx.buf[args[1]] = s.dealerPrgOnce(corr, 1).next(n);
       ctx.buf[args[3]] = s.dealerPrg(corr, 3).next(n);
     }
   }
@@ -119,7 +121,7 @@ public final class Dealer {
       ctx.buf[args[1]] = java.util.Arrays.copyOfRange(both, 0, n);
       ctx.buf[args[2]] = java.util.Arrays.copyOfRange(both, n, 2 * n);
     } else {
-      ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(n);
+      ctx.buf[args[1]] = s.dealerPrgOnce(corr, 1).next(n);
       ctx.buf[args[2]] = s.dealerPrg(corr, 2).next(n);
     }
   }

@@ -27,7 +27,8 @@ public final class DealerSide {
 
   /**
    * mpc.dealer.owner_triple [a, b, c, corr, kind, dims, owner]: a = sum of the non-owners'
-   * expansions, b = the owner's expansion, c = a * b corrected at party 0.
+   * expansions, b = the owner's expansion (the same in every repetition, see
+   * {@link Dealer#ownerTriple}), c = a * b corrected at party 0.
    */
   public static void ownerTriple(DealerSession s, int[] args) {
     Args in = new Args(args, 3);
@@ -46,7 +47,7 @@ public final class DealerSide {
         }
       }
     }
-    long[] b = s.partyPrg(owner, corr, 1).next(sizes[1]);
+    long[] b = s.partyPrgOnce(owner, corr, 1).next(sizes[1]);
     long[] c = TripleKind.product(kind, dims, a, b);
     s.sendToParty0(corr, minusOthers(s, corr, 2, c));
   }
