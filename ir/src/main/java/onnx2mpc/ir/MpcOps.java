@@ -73,6 +73,15 @@ public final class MpcOps {
     def("mpc.conv_vv", 2, 1, "Linear.convVV", LOCAL,
         "conv of two values private to the same party, computed by that party alone",
         is("conv"));
+    def("mpc.wino_filter", 1, 1, "Linear.winoFilter", LOCAL,
+        "private 3x3 filters w [o, c, 3, 3] -> U = round(G w G^T) [16, o, c], Winograd's"
+            + " F(2x2, 3x3) filter transform, at their owner", i("o"), i("c"));
+    def("mpc.wconv_ap", 2, 1, "Linear.wconvAP", LOCAL,
+        "f(a, p) = A^T [p . (B^T a B)] A for public Winograd-domain filters p [16, o, c]:"
+            + " a 3x3 stride-1 conv through F(2x2, 3x3)", is("conv"));
+    def("mpc.wconv_vv", 2, 1, "Linear.wconvVV", LOCAL,
+        "f(x, round(G w G^T)) for x and 3x3 filters w private to the same party, computed by"
+            + " that party alone", is("conv"));
     def("mpc.matmul_vv", 2, 1, "Linear.matmulVV", LOCAL,
         "matmul of two values private to the same party, computed by that party alone",
         is("mm"));
@@ -120,8 +129,10 @@ public final class MpcOps {
         "(a, b, c = a*b | a@b | conv(a,b)) arith; kind 0 = mul over n elements, 1 = matmul"
             + " with dims, 2 = conv with dims", i("corr"), i("kind"), is("dims"));
     def("mpc.dealer.owner_triple", 0, 3, "Dealer.ownerTriple", DEALER,
-        "(a, b, c = a*b | a@b | conv(a,b)) for weights private to 'owner': a arith with the"
-            + " owner's share 0 (so the owner never knows a), b private to the owner, c arith",
+        "(a, b, c = a*b | a@b | conv(a,b) | f(a,b)) for weights private to 'owner': a arith"
+            + " with the owner's share 0 (so the owner never knows a), b private to the owner"
+            + " and the same in every repetition of a session, c arith; kind 3 = Winograd"
+            + " F(2x2, 3x3) conv with b in the filter domain [16, o, c]",
         i("corr"), i("kind"), is("dims"), i("owner"));
     def("mpc.dealer.and_triple", 0, 3, "Dealer.andTriple", DEALER,
         "(a, b, c = a & b) binary, over 'words' words", i("corr"), i("words"));

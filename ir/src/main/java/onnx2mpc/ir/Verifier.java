@@ -157,7 +157,8 @@ public final class Verifier {
   /** Operand positions that kernels read as public plaintext. */
   private void publicOperands(Node n) {
     int[] pub = switch (n.op()) {
-      case "mpc.add_ap", "mpc.sub_ap", "mpc.mul_ap", "mpc.matmul_ap", "mpc.conv_ap" -> new int[] {1};
+      case "mpc.add_ap", "mpc.sub_ap", "mpc.mul_ap", "mpc.matmul_ap", "mpc.conv_ap",
+          "mpc.wconv_ap" -> new int[] {1};
       case "mpc.sub_pa", "mpc.matmul_pa", "mpc.trunc_finish", "mpc.b2a_finish",
           "mpc.and_multi_finish", "mpc.bitmul_finish" -> new int[] {0};
       case "mpc.beaver_mul", "mpc.beaver_matmul", "mpc.beaver_conv", "mpc.and_finish" ->
@@ -179,7 +180,7 @@ public final class Verifier {
     boolean movesData = switch (n.op()) {
       case "mpc.share", "mpc.reshape", "mpc.transpose", "mpc.slice", "mpc.concat", "mpc.pad",
           "mpc.expand", "mpc.window", "mpc.mul_const", "mpc.conv_vv", "mpc.matmul_vv",
-          "mpc.publish_masked", "mpc.add_av" -> true;
+          "mpc.wino_filter", "mpc.wconv_vv", "mpc.publish_masked", "mpc.add_av" -> true;
       default -> false;
     };
     for (Value in : n.inputs()) {

@@ -50,6 +50,7 @@ final class PlanBuilder {
         kind += switch (n.attrs().getInt("kind")) {
           case 0 -> ".mul";
           case 1 -> ".matmul";
+          case 3 -> ".winograd";
           default -> ".conv";
         };
       }

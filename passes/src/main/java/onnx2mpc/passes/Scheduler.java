@@ -121,10 +121,18 @@ final class Scheduler {
   private static List<List<Node>> phases(List<Node> nodes, Map<Value, Integer> round,
       Map<Node, Integer> exchangeOf, int base) {
     TreeMap<Integer, List<Node>> byPhase = new TreeMap<>();
+    // Each publication of masked weights gets an exchange of its own, after the previous one:
+    // sent alone, the weights need no message copy at either end, and the owner's mask and
+    // transformed weights of one layer live only until that layer's exchange.
+    int nextPublication = base;
     for (Node n : nodes) {
       int phase = base;
       for (Value in : n.inputs()) {
         phase = Math.max(phase, round.getOrDefault(in, base));
+      }
+      if (n.op().equals("mpc.publish_masked")) {
+        phase = Math.max(phase, nextPublication);
+        nextPublication = phase + 1;
       }
       OpDef.Comm c = MpcOps.get(n.op()).comm();
       boolean comm = c == OpDef.Comm.OPEN || c == OpDef.Comm.REVEAL;

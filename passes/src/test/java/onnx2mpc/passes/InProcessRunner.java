@@ -39,16 +39,41 @@ public final class InProcessRunner {
   private InProcessRunner() {}
 
   public static Result run(CompiledProgram p, Map<String, Tensor> inputs) throws Exception {
+    return run(p, inputs, 1);
+  }
+
+  /**
+   * Runs the program {@code epochs} times in one session, as {@code --repeat} does: every
+   * repetition in its own epoch, the masked weights published in the first and kept for the
+   * others. Returns the last repetition's outputs.
+   */
+  public static Result run(CompiledProgram p, Map<String, Tensor> inputs, int epochs)
+      throws Exception {
     LocalNetwork net = LocalNetwork.create(p.parties());
     ExecutorService pool = Executors.newFixedThreadPool(p.parties() + 1);
     try {
       List<Future<List<double[]>>> parties = new ArrayList<>();
       for (int k = 0; k < p.parties(); k++) {
         Session s = net.sessions().get(k);
-        parties.add(pool.submit(() -> runParty(p, s, inputs)));
+        parties.add(pool.submit(() -> {
+          Map<Integer, long[]> kept = new HashMap<>();
+          List<double[]> last = null;
+          for (int e = 0; e < epochs; e++) {
+            if (epochs > 1) {
+              s.beginEpoch(e, epochs);
+            }
+            last = runParty(p, s, inputs, kept);
+          }
+          return last;
+        }));
       }
       Future<?> dealer = pool.submit(() -> {
-        runDealer(p, net.dealer());
+        for (int e = 0; e < epochs; e++) {
+          if (epochs > 1) {
+            net.dealer().beginEpoch(e, epochs);
+          }
+          runDealer(p, net.dealer());
+        }
         return null;
       });
       dealer.get(300, TimeUnit.SECONDS);
@@ -67,8 +92,8 @@ public final class InProcessRunner {
     }
   }
 
-  private static List<double[]> runParty(CompiledProgram p, Session s, Map<String, Tensor> in)
-      throws Exception {
+  private static List<double[]> runParty(CompiledProgram p, Session s, Map<String, Tensor> in,
+      Map<Integer, long[]> kept) throws Exception {
     int party = s.party();
     Map<Integer, long[]> outputs = new HashMap<>();
     ProgramData data = new ProgramData() {
@@ -98,7 +123,7 @@ public final class InProcessRunner {
         outputs.put(index, words);
       }
     };
-    Ctx ctx = new Ctx(s, p.slotCount(), data, new Metrics(p.layers().size()));
+    Ctx ctx = new Ctx(s, p.slotCount(), data, new Metrics(p.layers().size()), kept);
     execute(p.offline(), ctx);
     execute(p.online(), ctx);
     List<double[]> result = new ArrayList<>();

@@ -39,6 +39,22 @@ class ModelsInProcessTest {
   @CsvSource({"mlp,2,0.01", "lenet,2,0.01", "feature_agg,3,0.01", "lenet,3,0.01",
       "resnet18_cifar,2,0.05", "resnet18,2,0.05"})
   void matchesPyTorch(String model, int parties, double tolerance) throws Exception {
+    check(model, parties, tolerance, 1);
+  }
+
+  /**
+   * Three repetitions in one session, as {@code --repeat} runs them: the masked weights are
+   * published in the first and reused by the others, which must still be exact.
+   */
+  @ParameterizedTest(name = "{0} with {1} parties, 3 repetitions")
+  @CsvSource({"lenet,2,0.01", "lenet,3,0.01", "resnet18_cifar,2,0.05"})
+  void repeatedSessionMatchesPyTorch(String model, int parties, double tolerance)
+      throws Exception {
+    check(model, parties, tolerance, 3);
+  }
+
+  private static void check(String model, int parties, double tolerance, int epochs)
+      throws Exception {
     Path dir = shared().resolve(model);
     assumeTrue(Files.isDirectory(dir), "shared models not present");
     Graph g = OnnxImporter.load(dir.resolve("model.onnx"));
@@ -48,7 +64,7 @@ class ModelsInProcessTest {
     long t0 = System.nanoTime();
     CompiledProgram p = Pipeline.compile(g, new CompileOptions(parties, owners, 0, 0, 16));
     long t1 = System.nanoTime();
-    InProcessRunner.Result r = InProcessRunner.run(p, inputs);
+    InProcessRunner.Result r = InProcessRunner.run(p, inputs, epochs);
     long t2 = System.nanoTime();
     double[] want = Npy.read(dir.resolve("expected_output.npy")).reals();
     double[] got = r.outputs().get(0);

@@ -24,6 +24,8 @@ public final class Ctx {
   /** Slots whose value the next exchange writes and {@link #keepAfterExchange} keeps. */
   private final Map<Integer, Integer> keepSlots = new HashMap<>();
   private int publishes;
+  /** Whether an earlier repetition of this session published the masked weights. */
+  private final boolean reusesPublications;
 
   /**
    * A value waiting for the next exchange: the parties in {@code from} contribute their share
@@ -45,6 +47,7 @@ public final class Ctx {
   public Ctx(Session session, int slots, ProgramData data, Metrics metrics,
       Map<Integer, long[]> kept) {
     this.kept = kept;
+    this.reusesPublications = !kept.isEmpty();
     this.session = session;
     this.party = session.party();
     this.parties = session.parties();
@@ -72,6 +75,14 @@ public final class Ctx {
    */
   public long[] kept(int key) {
     return kept.get(key);
+  }
+
+  /**
+   * Whether an earlier repetition of this session published the masked weights, so that this
+   * one reuses them: then the owner needs neither its mask nor the difference.
+   */
+  public boolean reusesPublications() {
+    return reusesPublications;
   }
 
   /** Keeps {@code value} under {@code key} for the later repetitions of this session. */

@@ -160,6 +160,9 @@ final class LowerLinear {
           + ", but both are public (should have been folded)");
     }
     if (w.vis().isPrivate() && !(x.vis().isPrivate() && x.vis().owner() == w.vis().owner())) {
+      if (conv && winograd(dims)) {
+        return b.ownedWinogradConv(l.toShares(x), w, dims, out);
+      }
       return b.ownedProduct(l.toShares(x), w, conv ? 2 : 1, conv ? "conv" : "mm", dims, out);
     }
     Value xs = l.toShares(x);
@@ -230,4 +233,15 @@ final class LowerLinear {
         "dims", s.dims(), "perm", new int[] {1, 0});
   }
 
+
+  /**
+   * Whether a convolution runs as Winograd's F(2x2, 3x3): 3x3 kernel, stride 1, no dilation,
+   * one group (conv attribute layout in {@link onnx2mpc.ir.MpcOps}). Off with the system
+   * property {@code onnx2mpc.winograd=false}.
+   */
+  static boolean winograd(int[] conv) {
+    return Boolean.parseBoolean(System.getProperty("onnx2mpc.winograd", "true"))
+        && conv[5] == 3 && conv[6] == 3 && conv[9] == 1 && conv[10] == 1 && conv[13] == 1
+        && conv[14] == 1 && conv[15] == 1;
+  }
 }

@@ -272,15 +272,41 @@ public final class MpcBuilder {
    */
   public Value ownedProduct(Value x, Value w, int kind, String dimsName, int[] dims,
       Shape outShape) {
+    return owned(x, w, w, kind, kind == 2 ? "mpc.conv_ap" : "mpc.matmul_ap",
+        kind == 2 ? "mpc.conv_vv" : "mpc.matmul_vv", dimsName, dims, outShape);
+  }
+
+  /**
+   * conv(x, w) for a 3x3 convolution with stride 1 and weights w private to one party, through
+   * Winograd's F(2x2, 3x3) (Lavin and Gray 2016): 16 multiplies per 2x2 output tile and
+   * channel pair instead of 36. The owner turns w into U = round(G w G^T) [16, o, c]
+   * (mpc.wino_filter, which rounds to the weights' own fixed-point grid), and the owner product
+   * of {@link #ownedProduct} runs on the map f(x, U) = A^T [U . (B^T x B)] A, which is exactly
+   * bilinear over the ring because B and A hold only 0 and +-1. U is what the owner masks and
+   * publishes; its own product (mpc.wconv_vv) recomputes U from w, so that U is not kept.
+   */
+  public Value ownedWinogradConv(Value x, Value w, int[] dims, Shape outShape) {
+    int o = dims[4];
+    int c = dims[1];
+    Value u = op("mpc.wino_filter", List.of(w),
+        Type.fixed(Shape.of(16, o, c), w.type().scale(), w.vis()), "o", o, "c", c);
+    return owned(x, w, u, 3, "mpc.wconv_ap", "mpc.wconv_vv", "conv", dims, outShape);
+  }
+
+  /**
+   * The owner product with the owner's operand w in the form its own product takes, and
+   * {@code masked} in the form the dealer's b and the published difference take (w itself,
+   * except for Winograd's transformed filter).
+   */
+  private Value owned(Value x, Value w, Value masked, int kind, String apOp, String vvOp,
+      String dimsName, int[] dims, Shape outShape) {
     int owner = w.vis().owner();
     Type tc = Type.fixed(outShape, x.type().scale() + w.type().scale(), Vis.ARITH);
-    String apOp = kind == 2 ? "mpc.conv_ap" : "mpc.matmul_ap";
-    String vvOp = kind == 2 ? "mpc.conv_vv" : "mpc.matmul_vv";
     List<Value> t = dealer("mpc.dealer.owner_triple",
-        List.of(x.type().withVis(Vis.ARITH), w.type(), tc), "kind", kind, "dims", dims,
+        List.of(x.type().withVis(Vis.ARITH), masked.type(), tc), "kind", kind, "dims", dims,
         "owner", owner);
-    Value d = op("mpc.publish_masked", List.of(w, t.get(1)), w.type().withVis(Vis.PUBLIC),
-        "owner", owner, "n", w.type().words());
+    Value d = op("mpc.publish_masked", List.of(masked, t.get(1)),
+        masked.type().withVis(Vis.PUBLIC), "owner", owner, "n", masked.type().words());
     Value pre = op("mpc.add_aa", List.of(t.get(2), op(apOp, List.of(t.get(0), d), tc,
         dimsName, dims)), tc, Attrs.NONE);
     Value e = op("mpc.open_to", List.of(subAA(x, t.get(0))), x.type().withVis(Vis.privateTo(owner)),

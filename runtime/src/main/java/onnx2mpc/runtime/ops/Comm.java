@@ -1,6 +1,7 @@
 package onnx2mpc.runtime.ops;
 
 import onnx2mpc.runtime.Ctx;
+import onnx2mpc.runtime.ProtocolException;
 
 /**
  * Opens and reveals. They are staged: every party sends its share at the next
@@ -36,19 +37,24 @@ public final class Comm {
    * Used for weights masked by dealer randomness only the owner knows, which stays the same
    * for the whole session ({@link onnx2mpc.runtime.Session#dealerPrgOnce}): so the first
    * repetition of a session publishes, and later ones reuse the opening the other parties kept,
-   * without sending anything (the owner recomputes v - m, which it does not keep).
+   * without sending anything. The owner keeps nothing: its only use of the difference is its
+   * product with its share of the triple's a, which is zero (see Linear.isZero).
    */
   public static void publishMasked(Ctx ctx, int[] args) {
     int owner = args[3];
     int n = args[4];
     int key = ctx.nextPublication();
     boolean isOwner = ctx.party == owner;
-    long[] diff = isOwner ? difference(ctx.buf[args[1]], ctx.buf[args[2]], n) : null;
-    long[] kept = ctx.kept(key);
-    if (kept != null) {
-      ctx.buf[args[0]] = isOwner ? diff : kept;
+    if (ctx.reusesPublications()) {
+      long[] kept = ctx.kept(key);
+      if (kept == null) {
+        throw new ProtocolException("party " + ctx.party + ": expected the masked weights of"
+            + " publication " + key + " from the session's first repetition, but found none");
+      }
+      ctx.buf[args[0]] = isOwner ? null : kept;
       return;
     }
+    long[] diff = isOwner ? difference(ctx.buf[args[1]], ctx.buf[args[2]], n) : null;
     ctx.stage(args[0], diff, n, false, 1 << owner, -1);
     if (isOwner) {
       ctx.keep(key, new long[0]);

@@ -26,7 +26,7 @@ public final class Dealer {
     int[] sizes = TripleKind.sizes(kind, in.nextInts());
     Session s = ctx.session();
     ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(sizes[0]);
-    ctx.buf[args[1]] = s.dealerPrgOnce(corr, 1).next(sizes[1]);
+    ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(sizes[1]);
     ctx.buf[args[2]] = corrected(ctx, corr, 2, sizes[2]);
   }
 
@@ -45,7 +45,9 @@ public final class Dealer {
     Session s = ctx.session();
     boolean isOwner = ctx.party == owner;
     ctx.buf[args[0]] = isOwner ? new long[sizes[0]] : s.dealerPrg(corr, 0).next(sizes[0]);
-    ctx.buf[args[1]] = isOwner ? s.dealerPrgOnce(corr, 1).next(sizes[1]) : null;
+    // The owner's only use of b is to publish w - b, done once per session (Comm.publishMasked).
+    ctx.buf[args[1]] = isOwner && !ctx.reusesPublications()
+        ? s.dealerPrgOnce(corr, 1).next(sizes[1]) : null;
     ctx.buf[args[2]] = corrected(ctx, corr, 2, sizes[2]);
   }
 
@@ -70,7 +72,7 @@ public final class Dealer {
     int words = args[4];
     Session s = ctx.session();
     ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(words);
-    ctx.buf[args[1]] = s.dealerPrgOnce(corr, 1).next(words);
+    ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(words);
     ctx.buf[args[2]] = corrected(ctx, corr, 2, words);
   }
 
@@ -101,7 +103,7 @@ public final class Dealer {
       ctx.buf[args[1]] = java.util.Arrays.copyOfRange(both, 0, n);
       ctx.buf[args[3]] = java.util.Arrays.copyOfRange(both, n, 2 * n);
     } else {
-      ctx.buf[args[1]] = s.dealerPrgOnce(corr, 1).next(n);
+      ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(n);
       ctx.buf[args[3]] = s.dealerPrg(corr, 3).next(n);
     }
   }
@@ -121,7 +123,7 @@ public final class Dealer {
       ctx.buf[args[1]] = java.util.Arrays.copyOfRange(both, 0, n);
       ctx.buf[args[2]] = java.util.Arrays.copyOfRange(both, n, 2 * n);
     } else {
-      ctx.buf[args[1]] = s.dealerPrgOnce(corr, 1).next(n);
+      ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(n);
       ctx.buf[args[2]] = s.dealerPrg(corr, 2).next(n);
     }
   }

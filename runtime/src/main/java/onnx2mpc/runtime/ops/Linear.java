@@ -62,6 +62,42 @@ public final class Linear {
     ctx.buf[args[0]] = x == null || w == null ? null : ConvKernels.conv(d, x, w);
   }
 
+  /** mpc.wino_filter [out, w, o, c]: U = round(G w G^T) [16, o, c], at w's owner only. */
+  public static void winoFilter(Ctx ctx, int[] args) {
+    long[] w = ctx.buf[args[1]];
+    ctx.buf[args[0]] = w == null ? null : Winograd.filter(w, args[2], args[3]);
+  }
+
+  /** mpc.wconv_ap [out, a, p, conv]: Winograd's f(a, p) with public filters p [16, o, c]. */
+  public static void wconvAP(Ctx ctx, int[] args) {
+    long[] a = ctx.buf[args[1]];
+    long[] p = ctx.buf[args[2]];
+    ConvDims d = winogradDims(args);
+    ctx.buf[args[0]] = a == null ? null
+        : isZero(a) ? new long[d.outSize()] : Winograd.conv(d, a, p);
+  }
+
+  /**
+   * mpc.wconv_vv [out, x, w, conv]: f(x, round(G w G^T)) for x and 3x3 filters w private to
+   * the same party, at their owner only; the transformed filters live only during the call.
+   */
+  public static void wconvVV(Ctx ctx, int[] args) {
+    long[] x = ctx.buf[args[1]];
+    long[] w = ctx.buf[args[2]];
+    ConvDims d = winogradDims(args);
+    ctx.buf[args[0]] = x == null || w == null ? null
+        : Winograd.conv(d, x, Winograd.filter(w, d.o(), d.c()));
+  }
+
+  private static ConvDims winogradDims(int[] args) {
+    ConvDims d = ConvDims.of(new Args(args, 3).nextInts());
+    if (!Winograd.applies(d)) {
+      throw new IllegalArgumentException("winograd conv: expected a 3x3 kernel, stride 1,"
+          + " dilation 1 and one group, but found " + d);
+    }
+    return d;
+  }
+
   /** mpc.matmul_vv [out, x, w, mm]: matmul of two private values, at their owner only. */
   public static void matmulVV(Ctx ctx, int[] args) {
     long[] x = ctx.buf[args[1]];

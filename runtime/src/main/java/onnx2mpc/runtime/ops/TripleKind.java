@@ -3,7 +3,8 @@ package onnx2mpc.runtime.ops;
 /**
  * The bilinear map of a dealer triple (the {@code kind} attribute of mpc.dealer.triple):
  * 0 = elementwise product over dims = [n], 1 = matmul over dims = mm layout, 2 = conv over
- * dims = conv layout. Gives the sizes of a, b, c and computes c = a * b at the dealer.
+ * dims = conv layout, 3 = Winograd F(2x2, 3x3) conv over dims = conv layout, b being the
+ * filters in the transformed domain [16, o, c] ({@link Winograd}). Gives the sizes of a, b, c and computes c = a * b at the dealer.
  */
 final class TripleKind {
   private TripleKind() {}
@@ -26,8 +27,12 @@ final class TripleKind {
         ConvDims d = ConvDims.of(dims).checkConv();
         yield new int[] {d.inSize(), d.weightSize(), d.outSize()};
       }
-      default -> throw new IllegalArgumentException("triple: expected kind 0 (mul), 1 (matmul)"
-          + " or 2 (conv), but found " + kind);
+      case 3 -> {
+        ConvDims d = ConvDims.of(dims).checkConv();
+        yield new int[] {d.inSize(), 16 * d.o() * d.c(), d.outSize()};
+      }
+      default -> throw new IllegalArgumentException("triple: expected kind 0 (mul), 1 (matmul),"
+          + " 2 (conv) or 3 (Winograd conv), but found " + kind);
     };
   }
 
@@ -43,8 +48,9 @@ final class TripleKind {
       }
       case 1 -> MmDims.of(dims).mul(a, b);
       case 2 -> ConvKernels.conv(ConvDims.of(dims), a, b);
-      default -> throw new IllegalArgumentException("triple: expected kind 0, 1 or 2, but found "
-          + kind);
+      case 3 -> Winograd.conv(ConvDims.of(dims), a, b);
+      default -> throw new IllegalArgumentException("triple: expected kind 0, 1, 2 or 3, but"
+          + " found " + kind);
     };
   }
 }
