@@ -2,6 +2,7 @@ package onnx2mpc.runtime.ops;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,5 +112,40 @@ class MaskedWeightsOnceTest {
     int[] c = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);
     return c;
+  }
+
+  /**
+   * Only the owner's mask is the session's: every component of every other correlation (and
+   * the owner triple's a and c) is fresh in each repetition. Party 1 expands all of them from
+   * its seed, so it alone shows them.
+   */
+  @Test
+  void everyOtherCorrelationIsFreshInEachRepetition() {
+    Session s = LocalNetwork.create(2).party(1);
+    List<List<long[]>> seen = new ArrayList<>();
+    for (int e = 0; e < 2; e++) {
+      s.beginEpoch(e, 2);
+      Ctx ctx = new Ctx(s, MpcTestKit.SLOTS, new MpcTestKit.Data(), new Metrics(1));
+      Dealer.triple(ctx, new int[] {0, 1, 2, 1, 0, 1, 8});
+      Dealer.andTriple(ctx, new int[] {3, 4, 5, 2, 8});
+      Dealer.bit(ctx, new int[] {6, 7, 3, 64});
+      Dealer.bitMul(ctx, new int[] {8, 9, 10, 11, 4, 8});
+      Dealer.trunc(ctx, new int[] {12, 13, 14, 5, 8, 16});
+      Dealer.andMulti(ctx, new int[] {15, 16, 6, 4, 2, 1, 3});
+      Dealer.ownerTriple(ctx, new int[] {17, 18, 19, 7, 0, 1, 8, 0});
+      List<long[]> values = new ArrayList<>();
+      for (int slot = 0; slot < 20; slot++) {
+        if (ctx.buf[slot] != null) {
+          values.add(ctx.buf[slot]);
+        }
+      }
+      seen.add(values);
+    }
+    assertEquals(seen.get(0).size(), seen.get(1).size());
+    assertTrue(seen.get(0).size() >= 18, "components expanded: " + seen.get(0).size());
+    for (int i = 0; i < seen.get(0).size(); i++) {
+      assertFalse(java.util.Arrays.equals(seen.get(0).get(i), seen.get(1).get(i)),
+          "component " + i + " repeats across repetitions");
+    }
   }
 }
