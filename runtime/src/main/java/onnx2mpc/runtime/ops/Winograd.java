@@ -61,7 +61,7 @@ public final class Winograd {
 
   /**
    * 4U = (2G) w (2G)^T exactly in the ring, layout [16][o][c]: {@link #conv} with this filter
-   * is the direct convolution with 4 w, for any ring values w. Used to test the kernel.
+   * is the direct convolution with 4 w, for any ring values w. Used by tests and benchmarks.
    */
   public static long[] filterExact4(long[] w, int o, int c) {
     checkWeights(w, o, c);
