@@ -73,15 +73,12 @@ public final class MpcOps {
     def("mpc.conv_vv", 2, 1, "Linear.convVV", LOCAL,
         "conv of two values private to the same party, computed by that party alone",
         is("conv"));
-    def("mpc.wino_filter", 1, 1, "Linear.winoFilter", LOCAL,
-        "private 3x3 filters w [o, c, 3, 3] -> U = round(G w G^T) [16, o, c], Winograd's"
-            + " F(2x2, 3x3) filter transform, at their owner", i("o"), i("c"));
     def("mpc.wconv_ap", 2, 1, "Linear.wconvAP", LOCAL,
         "f(a, p) = A^T [p . (B^T a B)] A for public Winograd-domain filters p [16, o, c]:"
             + " a 3x3 stride-1 conv through F(2x2, 3x3)", is("conv"));
     def("mpc.wconv_vv", 2, 1, "Linear.wconvVV", LOCAL,
-        "f(x, round(G w G^T)) for x and 3x3 filters w private to the same party, computed by"
-            + " that party alone", is("conv"));
+        "f(x, u) for x and Winograd-domain filters u [16, o, c] private to the same party,"
+            + " computed by that party alone", is("conv"));
     def("mpc.matmul_vv", 2, 1, "Linear.matmulVV", LOCAL,
         "matmul of two values private to the same party, computed by that party alone",
         is("mm"));

@@ -180,7 +180,7 @@ public final class Verifier {
     boolean movesData = switch (n.op()) {
       case "mpc.share", "mpc.reshape", "mpc.transpose", "mpc.slice", "mpc.concat", "mpc.pad",
           "mpc.expand", "mpc.window", "mpc.mul_const", "mpc.conv_vv", "mpc.matmul_vv",
-          "mpc.wino_filter", "mpc.wconv_vv", "mpc.publish_masked", "mpc.add_av" -> true;
+          "mpc.wconv_vv", "mpc.publish_masked", "mpc.add_av" -> true;
       default -> false;
     };
     for (Value in : n.inputs()) {

@@ -136,7 +136,8 @@ final class LowerLinear {
             1, strides[0], 0, pads[0], 1, dil[0], group}
         : new int[] {xs.dim(0), xs.dim(1), xs.dim(2), xs.dim(3), ws.dim(0), ws.dim(2), ws.dim(3),
             ys.dim(2), ys.dim(3), strides[0], strides[1], pads[0], pads[1], dil[0], dil[1], group};
-    Value y = product(l.get(x), l.get(w), conv, ys, "conv");
+    Value y = winogradApplies(x, w, conv) ? winogradConv(x, w, conv, ys)
+        : product(l.get(x), l.get(w), conv, ys, "conv");
     if (n.inputs().size() > 2) {
       y = addBias(y, n.input(2), 1.0, ys);
     }
@@ -160,9 +161,6 @@ final class LowerLinear {
           + ", but both are public (should have been folded)");
     }
     if (w.vis().isPrivate() && !(x.vis().isPrivate() && x.vis().owner() == w.vis().owner())) {
-      if (conv && winograd(dims)) {
-        return b.ownedWinogradConv(l.toShares(x), w, dims, out);
-      }
       return b.ownedProduct(l.toShares(x), w, conv ? 2 : 1, conv ? "conv" : "mm", dims, out);
     }
     Value xs = l.toShares(x);
@@ -236,12 +234,26 @@ final class LowerLinear {
 
   /**
    * Whether a convolution runs as Winograd's F(2x2, 3x3): 3x3 kernel, stride 1, no dilation,
-   * one group (conv attribute layout in {@link onnx2mpc.ir.MpcOps}). Off with the system
-   * property {@code onnx2mpc.winograd=false}.
+   * one group (conv attribute layout in {@link onnx2mpc.ir.MpcOps}), with weights that are a
+   * constant of the weights owner and an input that is not the owner's alone. Off with the
+   * system property {@code onnx2mpc.winograd=false}.
    */
-  static boolean winograd(int[] conv) {
-    return Boolean.parseBoolean(System.getProperty("onnx2mpc.winograd", "true"))
-        && conv[5] == 3 && conv[6] == 3 && conv[9] == 1 && conv[10] == 1 && conv[13] == 1
-        && conv[14] == 1 && conv[15] == 1;
+  private boolean winogradApplies(Value x, Value w, int[] conv) {
+    if (!Boolean.parseBoolean(System.getProperty("onnx2mpc.winograd", "true"))
+        || conv[5] != 3 || conv[6] != 3 || conv[9] != 1 || conv[10] != 1 || conv[13] != 1
+        || conv[14] != 1 || conv[15] != 1 || !l.isConstant(w) || l.isPublicConstant(w)
+        || l.constantData(w).isInt()) {
+      return false;
+    }
+    Value xv = l.get(x);
+    return !(xv.vis().isPrivate() && xv.vis().owner() == l.opts.weightsOwner());
+  }
+
+  /** The owner product through Winograd, its filters transformed here from the real weights. */
+  private Value winogradConv(Value x, Value w, int[] conv, Shape ys) {
+    String name = (w.name() == null ? "const" + w.id() : w.name()) + ".winograd";
+    Value u = b.constant(name, WinogradFilter.of(l.constantData(w)), l.opts.precision(),
+        Vis.privateTo(l.opts.weightsOwner()));
+    return b.ownedWinogradConv(l.toShares(l.get(x)), u, conv, ys);
   }
 }

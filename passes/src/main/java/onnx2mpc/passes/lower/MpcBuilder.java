@@ -277,20 +277,15 @@ public final class MpcBuilder {
   }
 
   /**
-   * conv(x, w) for a 3x3 convolution with stride 1 and weights w private to one party, through
-   * Winograd's F(2x2, 3x3) (Lavin and Gray 2016): 16 multiplies per 2x2 output tile and
-   * channel pair instead of 36. The owner turns w into U = round(G w G^T) [16, o, c]
-   * (mpc.wino_filter, which rounds to the weights' own fixed-point grid), and the owner product
-   * of {@link #ownedProduct} runs on the map f(x, U) = A^T [U . (B^T x B)] A, which is exactly
-   * bilinear over the ring because B and A hold only 0 and +-1. U is what the owner masks and
-   * publishes; its own product (mpc.wconv_vv) recomputes U from w, so that U is not kept.
+   * A 3x3 convolution with stride 1 and weights private to one party, through Winograd's
+   * F(2x2, 3x3) (Lavin and Gray 2016): 16 multiplies per 2x2 output tile and channel pair
+   * instead of 36. {@code u} [16, o, c] holds the owner's filters transformed to G w G^T (see
+   * WinogradFilter), and the owner product of {@link #ownedProduct} runs on the map
+   * f(x, u) = A^T [u . (B^T x B)] A, which is exactly bilinear over the ring because B and A
+   * hold only 0 and +-1.
    */
-  public Value ownedWinogradConv(Value x, Value w, int[] dims, Shape outShape) {
-    int o = dims[4];
-    int c = dims[1];
-    Value u = op("mpc.wino_filter", List.of(w),
-        Type.fixed(Shape.of(16, o, c), w.type().scale(), w.vis()), "o", o, "c", c);
-    return owned(x, w, u, 3, "mpc.wconv_ap", "mpc.wconv_vv", "conv", dims, outShape);
+  public Value ownedWinogradConv(Value x, Value u, int[] dims, Shape outShape) {
+    return owned(x, u, u, 3, "mpc.wconv_ap", "mpc.wconv_vv", "conv", dims, outShape);
   }
 
   /**

@@ -62,12 +62,6 @@ public final class Linear {
     ctx.buf[args[0]] = x == null || w == null ? null : ConvKernels.conv(d, x, w);
   }
 
-  /** mpc.wino_filter [out, w, o, c]: U = round(G w G^T) [16, o, c], at w's owner only. */
-  public static void winoFilter(Ctx ctx, int[] args) {
-    long[] w = ctx.buf[args[1]];
-    ctx.buf[args[0]] = w == null ? null : Winograd.filter(w, args[2], args[3]);
-  }
-
   /** mpc.wconv_ap [out, a, p, conv]: Winograd's f(a, p) with public filters p [16, o, c]. */
   public static void wconvAP(Ctx ctx, int[] args) {
     long[] a = ctx.buf[args[1]];
@@ -78,15 +72,14 @@ public final class Linear {
   }
 
   /**
-   * mpc.wconv_vv [out, x, w, conv]: f(x, round(G w G^T)) for x and 3x3 filters w private to
-   * the same party, at their owner only; the transformed filters live only during the call.
+   * mpc.wconv_vv [out, x, u, conv]: Winograd's f(x, u) for x and filters u [16, o, c] private
+   * to the same party, at their owner only.
    */
   public static void wconvVV(Ctx ctx, int[] args) {
     long[] x = ctx.buf[args[1]];
-    long[] w = ctx.buf[args[2]];
+    long[] u = ctx.buf[args[2]];
     ConvDims d = winogradDims(args);
-    ctx.buf[args[0]] = x == null || w == null ? null
-        : Winograd.conv(d, x, Winograd.filter(w, d.o(), d.c()));
+    ctx.buf[args[0]] = x == null || u == null ? null : Winograd.conv(d, x, u);
   }
 
   private static ConvDims winogradDims(int[] args) {
