@@ -11,14 +11,16 @@ import onnx2mpc.runtime.ProtocolException;
 /**
  * The {@link ProgramData} of a party jar: inputs read from the user's files (already encoded,
  * see {@link PartyInputs}), constants from the jar's resources, outputs collected for
- * {@link PartyMain} to write. Constants are read on every call and not cached, so that a
- * program that copies its weights into slots does not hold them twice.
+ * {@link PartyMain} to write. Each constant is read and decoded once and then kept: every
+ * repetition of a session uses the same array (kernels never write into their operands), so
+ * the weights are neither inflated again nor left as garbage by each inference.
  */
 public final class JarProgramData implements ProgramData {
   private final ProgramInfo info;
   private final JarResources jar;
   private final Map<Integer, long[]> inputs;
   private final SortedMap<Integer, long[]> outputs = new TreeMap<>();
+  private final Map<Integer, long[]> constants = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param inputs ring-encoded inputs of this party, by input id
@@ -45,6 +47,10 @@ public final class JarProgramData implements ProgramData {
 
   @Override
   public long[] constant(int id) {
+    return constants.computeIfAbsent(id, this::readConstant);
+  }
+
+  private long[] readConstant(int id) {
     ProgramInfo.Constant c = info.constants().stream().filter(k -> k.id() == id).findFirst()
         .orElseThrow(() -> new ProtocolException(me() + ": the program asked for constant " + id
             + ", which this jar does not carry"));
