@@ -2,11 +2,13 @@ package onnx2mpc.runtime.net;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -32,6 +34,14 @@ import onnx2mpc.runtime.ProtocolException;
 final class Setup implements PeerHandler.Host {
   private static final WriteBufferWaterMark WATER_MARK =
       new WriteBufferWaterMark(8 << 20, 32 << 20);
+  /**
+   * Socket buffers and reads of up to 4 MiB: messages are megabytes, and with the defaults
+   * (64 KiB reads) two parties exchanging 16 MiB each over loopback TLS moved 134 MiB/s each
+   * way; with these, 210 MiB/s (ThroughputProbe).
+   */
+  static final int SOCKET_BUFFER_BYTES = 4 << 20;
+  private static final RecvByteBufAllocator RECEIVE_BUFFERS =
+      new AdaptiveRecvByteBufAllocator(64 << 10, 1 << 20, 4 << 20);
 
   private final int self;
   private final int parties;
@@ -129,6 +139,9 @@ final class Setup implements PeerHandler.Host {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
+        .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+        .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
         .childHandler(initializer(PeerHandler.LISTENER))
         .bind(at).awaitUninterruptibly();
     if (!f.isSuccess()) {
@@ -144,6 +157,9 @@ final class Setup implements PeerHandler.Host {
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
+        .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+        .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
         .handler(initializer(peer));
     Throwable last = null;
     while (true) {
