@@ -96,9 +96,14 @@ final class Scheduler {
       off.get(0).sort(Comparator.comparingInt(Scheduler::dealerRank));
       // Correlations that only the online phase uses are made last, after the weight masking
       // products have released the published weights, so the two never peak together.
+      // (A correlation that this phase itself uses keeps its place.)
       List<Node> last = off.get(off.size() - 1);
       if (off.size() > 1) {
-        last.sort(Comparator.comparingInt(n -> n.op().startsWith("mpc.dealer.") ? 1 : 0));
+        java.util.Set<Value> usedHere =
+            java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        last.forEach(n -> usedHere.addAll(n.inputs()));
+        last.sort(Comparator.comparingInt(n -> n.op().startsWith("mpc.dealer.")
+            && n.outputs().stream().noneMatch(usedHere::contains) ? 1 : 0));
       }
     }
     int offlineRounds = exchangeOf.values().stream().mapToInt(Integer::intValue).max().orElse(0);
