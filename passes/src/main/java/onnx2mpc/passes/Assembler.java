@@ -188,7 +188,8 @@ final class Assembler {
     int[] args = MpcOps.encodeArgs(n, v -> {
       Integer s = slot.get(v);
       if (s == null) {
-        throw new IllegalStateException("value " + v + " (from " + (v.def() == null ? "?" : v.def().describe()) + ") has no slot at " + n.describe());
+        throw new IllegalStateException("value " + v + " (from "
+            + (v.def() == null ? "?" : v.def().describe()) + ") has no slot at " + n.describe());
       }
       return s;
     });
