@@ -67,7 +67,8 @@ public final class PlanWriter {
         bytes(sum(plan.bytesSent())), bytes(plan.dealerBytes())));
     if (plan.offlineRounds() > 0) {
       sb.append(String.format(Locale.ROOT,
-          "offline: %d rounds before any input is read, %s sent by the parties in total%n",
+          "offline: %d rounds before any input is read, %s sent by the parties in total"
+              + " (masked weights: first inference of a session only)%n",
           plan.offlineRounds(), bytes(sum(plan.offlineBytesSent()))));
     }
     long peak = 0;

@@ -10,7 +10,8 @@ import java.util.List;
  * @param rounds total online rounds (exchanges)
  * @param bytesSent bytes each party sends online, index = party
  * @param dealerBytes bytes the dealer sends (all to party 0)
- * @param offlineRounds exchanges before any input is read (weight masking)
+ * @param offlineRounds exchanges before any input is read (weight masking, in the first
+ *     repetition of a session only: later ones reuse the opening)
  * @param offlineBytesSent bytes each party sends in those exchanges
  * @param peakLiveBytes per party, the most buffer bytes alive at once under the memory plan
  */
