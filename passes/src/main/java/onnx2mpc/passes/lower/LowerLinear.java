@@ -231,7 +231,6 @@ final class LowerLinear {
         "dims", s.dims(), "perm", new int[] {1, 0});
   }
 
-
   /**
    * Whether a convolution runs as Winograd's F(2x2, 3x3): 3x3 kernel, stride 1, no dilation,
    * one group (conv attribute layout in {@link onnx2mpc.ir.MpcOps}), with weights that are a

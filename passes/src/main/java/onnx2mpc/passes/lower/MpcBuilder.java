@@ -272,7 +272,7 @@ public final class MpcBuilder {
    */
   public Value ownedProduct(Value x, Value w, int kind, String dimsName, int[] dims,
       Shape outShape) {
-    return owned(x, w, w, kind, kind == 2 ? "mpc.conv_ap" : "mpc.matmul_ap",
+    return owned(x, w, kind, kind == 2 ? "mpc.conv_ap" : "mpc.matmul_ap",
         kind == 2 ? "mpc.conv_vv" : "mpc.matmul_vv", dimsName, dims, outShape);
   }
 
@@ -285,23 +285,19 @@ public final class MpcBuilder {
    * hold only 0 and +-1.
    */
   public Value ownedWinogradConv(Value x, Value u, int[] dims, Shape outShape) {
-    return owned(x, u, u, 3, "mpc.wconv_ap", "mpc.wconv_vv", "conv", dims, outShape);
+    return owned(x, u, 3, "mpc.wconv_ap", "mpc.wconv_vv", "conv", dims, outShape);
   }
 
-  /**
-   * The owner product with the owner's operand w in the form its own product takes, and
-   * {@code masked} in the form the dealer's b and the published difference take (w itself,
-   * except for Winograd's transformed filter).
-   */
-  private Value owned(Value x, Value w, Value masked, int kind, String apOp, String vvOp,
-      String dimsName, int[] dims, Shape outShape) {
+  /** The owner product of {@link #ownedProduct}, with its bilinear map given by kind and ops. */
+  private Value owned(Value x, Value w, int kind, String apOp, String vvOp, String dimsName,
+      int[] dims, Shape outShape) {
     int owner = w.vis().owner();
     Type tc = Type.fixed(outShape, x.type().scale() + w.type().scale(), Vis.ARITH);
     List<Value> t = dealer("mpc.dealer.owner_triple",
-        List.of(x.type().withVis(Vis.ARITH), masked.type(), tc), "kind", kind, "dims", dims,
+        List.of(x.type().withVis(Vis.ARITH), w.type(), tc), "kind", kind, "dims", dims,
         "owner", owner);
-    Value d = op("mpc.publish_masked", List.of(masked, t.get(1)),
-        masked.type().withVis(Vis.PUBLIC), "owner", owner, "n", masked.type().words());
+    Value d = op("mpc.publish_masked", List.of(w, t.get(1)), w.type().withVis(Vis.PUBLIC),
+        "owner", owner, "n", w.type().words());
     Value pre = op("mpc.add_aa", List.of(t.get(2), op(apOp, List.of(t.get(0), d), tc,
         dimsName, dims)), tc, Attrs.NONE);
     Value e = op("mpc.open_to", List.of(subAA(x, t.get(0))), x.type().withVis(Vis.privateTo(owner)),
