@@ -148,8 +148,8 @@ public final class MpcOps {
 
     // Binary circuits on bit-sliced words.
     def("mpc.slice_bits", 1, 1, "Bits.sliceShare", LOCAL,
-        "this party's arith share, bit-sliced into 64 rows if this party is 'party', else zeros",
-        i("n"), i("party"));
+        "this party's arith share, its low 'rows' bits sliced into rows if this party is"
+            + " 'party', else zeros", i("n"), i("party"), i("rows"));
     def("mpc.xor_bb", 2, 1, "Bits.xorBB", LOCAL, "a ^ b");
     def("mpc.not_b", 1, 1, "Bits.notB", LOCAL, "~a (party 0 flips)");
     def("mpc.and_finish", 5, 1, "Bits.andFinish", LOCAL,

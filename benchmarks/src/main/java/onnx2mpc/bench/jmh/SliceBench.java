@@ -27,8 +27,8 @@ public class SliceBench {
   static final int N = 1_000_000;
 
   Ctx ctx;
-  /** mpc.slice_bits [out, in, n, party]: slot 1 into slot 0, at party 0 (which holds it). */
-  final int[] args = {0, 1, N, 0};
+  /** mpc.slice_bits [out, in, n, party, rows]: slot 1 into slot 0, at party 0, all 64 rows. */
+  final int[] args = {0, 1, N, 0, 64};
 
   @Setup
   public void setup() {

@@ -94,8 +94,8 @@ final class Circuits {
     Value shifted = b.addConst(x, 1L << (k - 1));
     List<Value> summands = new ArrayList<>();
     for (int p = 0; p < b.parties; p++) {
-      Value all = b.op("mpc.slice_bits", List.of(shifted), sliced(n, 64), "n", n, "party", p);
-      summands.add(rows(all, 0, 1, k));
+      summands.add(b.op("mpc.slice_bits", List.of(shifted), sliced(n, k), "n", n, "party", p,
+          "rows", k));
     }
     while (summands.size() > 2) {
       List<Value> next = new ArrayList<>();

@@ -23,15 +23,18 @@ public final class Bits {
   }
 
   /**
-   * mpc.slice_bits [out, in, n, party]: at party 'party', its own arithmetic share bit-sliced
-   * into 64 rows; elsewhere 64 rows of zeros. So the result is an XOR sharing of the bits of
-   * party 'party''s share, the input of the A2B adder.
+   * mpc.slice_bits [out, in, n, party, rows]: at party 'party', the low 'rows' bits of its own
+   * arithmetic share bit-sliced into that many rows; elsewhere as many rows of zeros. So the
+   * result is an XOR sharing of those bits of party 'party''s share, an input of the A2B adder.
    */
   public static void sliceShare(Ctx ctx, int[] args) {
     int n = args[2];
-    int blocks = blocks(n);
+    int rows = args[4];
+    if (rows < 1 || rows > 64) {
+      throw new IllegalArgumentException("slice_bits: expected 1..64 rows, but found " + rows);
+    }
     if (ctx.party != args[3]) {
-      ctx.buf[args[0]] = new long[64 * blocks];
+      ctx.buf[args[0]] = new long[rows * blocks(n)];
       return;
     }
     long[] x = ctx.buf[args[1]];
@@ -39,20 +42,25 @@ public final class Bits {
       throw new IllegalArgumentException("slice_bits: expected " + n + " words, but found "
           + x.length);
     }
-    ctx.buf[args[0]] = slice(x, n);
+    ctx.buf[args[0]] = slice(x, n, rows);
   }
 
   /** Bit-slices n words into 64 rows: bit e of word (r, j) is bit r of x[64 j + e]. */
   public static long[] slice(long[] x, int n) {
+    return slice(x, n, 64);
+  }
+
+  /** The first {@code rows} rows of {@link #slice(long[], int)}: bits 0 .. rows - 1. */
+  public static long[] slice(long[] x, int n, int rows) {
     int blocks = blocks(n);
-    long[] out = new long[64 * blocks];
+    long[] out = new long[rows * blocks];
     long[] m = new long[64];
     for (int j = 0; j < blocks; j++) {
       int len = Math.min(64, n - 64 * j);
       System.arraycopy(x, 64 * j, m, 0, len);
       java.util.Arrays.fill(m, len, 64, 0L);
       transpose64(m);
-      for (int r = 0; r < 64; r++) {
+      for (int r = 0; r < rows; r++) {
         out[r * blocks + j] = m[r];
       }
     }

@@ -117,7 +117,7 @@ class BinaryConformanceTest {
     List<long[][]> res = run(n, ctx -> {
       ctx.buf[1] = shares[ctx.party];
       for (int q = 0; q < n; q++) {
-        Bits.sliceShare(ctx, new int[] {20 + q, 1, count, q});
+        Bits.sliceShare(ctx, new int[] {20 + q, 1, count, q, 64});
         Comm.openB(ctx, new int[] {40 + q, 20 + q});
       }
       ctx.exchange(0);
@@ -215,7 +215,7 @@ class BinaryConformanceTest {
     int blocks = Bits.blocks(count);
     long[] sum = null;
     for (int q = 0; q < ctx.parties; q++) {
-      Bits.sliceShare(ctx, new int[] {30, in, count, q});
+      Bits.sliceShare(ctx, new int[] {30, in, count, q, 64});
       sum = sum == null ? ctx.buf[30] : add(ctx, gate, sum, ctx.buf[30], blocks);
     }
     ctx.buf[31] = sum;

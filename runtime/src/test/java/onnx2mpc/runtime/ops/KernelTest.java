@@ -72,5 +72,7 @@ class KernelTest {
     for (int r = 0; r < 64; r++) {
       assertEquals(0, s[r * 2 + 1] >>> 6, "row " + r + " beyond element 69");
     }
+    // The low 36 bits alone are the first 36 rows of the full slice.
+    assertArrayEquals(java.util.Arrays.copyOf(s, 36 * 2), Bits.slice(x, 70, 36));
   }
 }
