@@ -1,7 +1,11 @@
 package onnx2mpc.runtime.net;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -10,15 +14,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Not a check: prints the exchange throughput of two parties over loopback, with and without
- * TLS, to see what the transport costs. Run with
- * {@code mvn -pl runtime test -Dtest=ThroughputProbe -Donnx2mpc.probe=true}.
+ * Prints the exchange throughput of two parties over loopback, with and without TLS, to see
+ * what the transport costs, and checks on the way that large messages (many chunks, both
+ * directions at once) arrive intact. Opt-in, since it takes a while; run with
+ * {@code mvn -pl runtime test -Dtest=ThroughputProbe -Donnx2mpc.probe=true} (add
+ * {@code -Donnx2mpc.probe.oneway=true} for one direction only, {@code -Donnx2mpc.probe.chunk=N}
+ * for another chunk size).
  */
 @EnabledIfSystemProperty(named = "onnx2mpc.probe", matches = "true")
 class ThroughputProbe {
   @Test
   void exchangeThroughput() throws Exception {
-    for (boolean tls : Boolean.getBoolean("onnx2mpc.probe.plain") ? new boolean[] {false, false} : new boolean[] {false, true, false, true}) {
+    for (boolean tls : new boolean[] {false, true, false, true}) {
       for (int words : new int[] {1, 1 << 17, 2 << 20}) {
         probe(tls, words, words == 1 ? 200 : 10);
       }
@@ -28,29 +35,33 @@ class ThroughputProbe {
   private static void probe(boolean tls, int words, int rounds) throws Exception {
     Hosts hosts = Loopback.hosts(2);
     TestKeys keys = new TestKeys(2);
+    boolean oneWay = Boolean.getBoolean("onnx2mpc.probe.oneway");
+    NetOptions base = NetOptions.defaults()
+        .withChunkBytes(Integer.getInteger("onnx2mpc.probe.chunk", 4 << 20));
     ExecutorService pool = Executors.newCachedThreadPool();
     try {
       List<Future<Double>> parties = new ArrayList<>();
       for (int p = 0; p < 2; p++) {
         int me = p;
-        NetOptions base = NetOptions.defaults().withChunkBytes(Integer.getInteger("onnx2mpc.probe.chunk", 4 << 20));
         NetOptions o = tls ? keys.options(base, me) : base.withPlaintext();
         parties.add(pool.submit(() -> {
           try (NetSession s = NetSession.connect(hosts, me, 2, "probe", o)) {
-            long[] msg = new long[words];
-            s.exchange(0, new long[][] {me == 0 ? null : msg, me == 0 ? msg : null});
+            long[] mine = new SplittableRandom(me).longs(words).toArray();
+            long[] theirs = new SplittableRandom(1 - me).longs(words).toArray();
+            long[] sent = oneWay && me == 1 ? new long[0] : mine;
+            long[] expected = oneWay && me == 0 ? new long[0] : theirs;
+            long[][] out = new long[2][];
+            out[1 - me] = sent;
+            assertArrayEquals(expected, s.exchange(0, out)[1 - me], "round 0");
             long t0 = System.nanoTime();
-            boolean oneWay = Boolean.getBoolean("onnx2mpc.probe.oneway");
-            long[] back = oneWay ? new long[0] : msg;
             for (int r = 1; r <= rounds; r++) {
-              s.exchange(r, new long[][] {me == 0 ? null : back, me == 0 ? msg : null});
+              assertEquals(expected.length, s.exchange(r, out)[1 - me].length, "round " + r);
             }
             return (System.nanoTime() - t0) / 1e9;
           }
         }));
       }
       Future<?> dealer = pool.submit(() -> {
-        NetOptions base = NetOptions.defaults();
         NetOptions o = tls ? keys.options(base, Hosts.DEALER) : base.withPlaintext();
         try (NetDealerSession d = NetDealerSession.accept(hosts, 2, "probe", o)) {
           return null;
@@ -60,8 +71,9 @@ class ThroughputProbe {
           parties.get(1).get(60, TimeUnit.SECONDS));
       dealer.get(60, TimeUnit.SECONDS);
       double mib = 8.0 * words * rounds / (1 << 20);
-      System.out.printf("%s %8d words x %3d rounds: %.4f s, %.3f ms/round, %.0f MiB/s each way%n",
-          tls ? "tls  " : "plain", words, rounds, secs, 1e3 * secs / rounds, mib / secs);
+      System.out.printf("%s %8d words x %3d rounds: %.4f s, %.3f ms/round, %.0f MiB/s %s%n",
+          tls ? "tls  " : "plain", words, rounds, secs, 1e3 * secs / rounds, mib / secs,
+          oneWay ? "one way" : "each way");
     } finally {
       pool.shutdownNow();
     }
