@@ -95,11 +95,6 @@ public interface Session extends AutoCloseable {
    */
   Prg dealerPrgOnce(long corr, int component);
 
-  /** The epoch begun last (0 before the first {@link #beginEpoch}). */
-  default int epoch() {
-    return 0;
-  }
-
   /**
    * Party 0 only: the dealer's next correction message, which must belong to correlation
    * {@code corr} and hold {@code words} words.

@@ -155,11 +155,6 @@ public final class LocalNetwork {
     }
 
     @Override
-    public int epoch() {
-      return Math.max(epoch, 0);
-    }
-
-    @Override
     public long[] fromDealer(long corr, int words) {
       if (party != 0) {
         throw new IllegalStateException("fromDealer: expected party 0, but found party " + party);

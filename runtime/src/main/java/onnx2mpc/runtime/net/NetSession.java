@@ -136,11 +136,6 @@ public final class NetSession implements Session {
   }
 
   @Override
-  public int epoch() {
-    return Math.max(epoch, 0);
-  }
-
-  @Override
   public long[] fromDealer(long corr, int words) {
     String context = ep.me() + ", correlation " + corr + ": ";
     if (ep.self != 0) {

@@ -42,7 +42,9 @@ public final class Winograd {
   /**
    * U = G w G^T for weights w [o, c, 3, 3], rounded to the nearest integer (ties toward
    * +infinity): U = floor((4U + 2) / 4), with 4U from {@link #filterExact4}. Layout [16][o][c],
-   * position xi = 4 r + s major. Weights must have magnitude below 2^59.
+   * position xi = 4 r + s major. Weights must have magnitude below 2^59. The programs get U
+   * from the compiler, which transforms the real weights before encoding them (so they round
+   * once); this integer version is the reference that checks it and the kernel in tests.
    */
   public static long[] filter(long[] w, int o, int c) {
     checkWeights(w, o, c);
