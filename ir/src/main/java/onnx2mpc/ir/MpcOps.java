@@ -118,10 +118,11 @@ public final class MpcOps {
 
     // Dealer correlations: parties >= 1 expand theirs from a seed shared with the dealer;
     // party 0 expands its a and b and receives its c as the dealer's correction.
-    // PRG components, in result order: triple, owner_triple and and_triple a=0 b=1 c=2; bit r_bin=0
-    // r_arith=1; bit_mul r_bin=0 r_arith=1 a=2 ar=3; trunc r=0 r>>>f=1 msb=2. Party 0's
-    // correction message concatenates its corrected components in that order
-    // (bit_mul: [r_arith | ar]; trunc: [r>>>f | msb]).
+    // PRG components, in result order: triple and owner_triple a=0 b=1 c=2; bit r_bin=0
+    // r_arith=1; bit_mul r_bin=0 r_arith=1 a=2 ar=3; trunc r=0 r>>>f=1 msb=2; compare r=0
+    // monomials=1; compare_mul also rho_bin=2 rho_arith=3 a*rho=4. Party 0's correction message
+    // concatenates its corrected components in that order (bit_mul: [r_arith | ar]; trunc:
+    // [r>>>f | msb]; compare_mul: [monomials | rho_arith | a*rho]).
     def("mpc.dealer.triple", 0, 3, "Dealer.triple", DEALER,
         "(a, b, c = a*b | a@b | conv(a,b)) arith; kind 0 = mul over n elements, 1 = matmul"
             + " with dims, 2 = conv with dims", i("corr"), i("kind"), is("dims"));
@@ -131,8 +132,6 @@ public final class MpcOps {
             + " and the same in every repetition of a session, c arith; kind 3 = Winograd"
             + " F(2x2, 3x3) conv with b in the filter domain [16, o, c]",
         i("corr"), i("kind"), is("dims"), i("owner"));
-    def("mpc.dealer.and_triple", 0, 3, "Dealer.andTriple", DEALER,
-        "(a, b, c = a & b) binary, over 'words' words", i("corr"), i("words"));
     def("mpc.dealer.and_multi", 0, 2, "Dealer.andMulti", DEALER,
         "m random binary masks a_i of 'words' words each, and for every listed subset S (a"
             + " bitmask over the m operands, |S| >= 2) the product AND_{i in S} a_i; party 0"
@@ -143,17 +142,27 @@ public final class MpcOps {
     def("mpc.dealer.bit_mul", 0, 4, "Dealer.bitMul", DEALER,
         "random bits r (packed binary and arith shares), random a (arith) and a*r (arith), n"
             + " elements; party 0 receives r_arith and a*r", i("corr"), i("n"));
+    def("mpc.dealer.compare", 0, 2, "Dealer.compare", DEALER,
+        "comparison mask r (arith, n elements; uncorrected, r is what the shares sum to) and"
+            + " XOR shares of its bits' monomials: for each group of 'group' bits among bits"
+            + " 0..k-2, the AND of every nonempty subset, then bit k-1 (see runtime"
+            + " Compare); party 0 receives the monomials", i("corr"), i("n"), i("k"),
+        i("group"));
+    def("mpc.dealer.compare_mul", 0, 5, "Dealer.compareMul", DEALER,
+        "mpc.dealer.compare's r and monomials, then random bits rho (packed binary and arith"
+            + " shares) and a*rho with a = -(r + 2^(k-1)) (arith), so that the opened"
+            + " x + 2^(k-1) + r also serves x * [x >= 0]; party 0 receives [monomials |"
+            + " rho_arith | a*rho]", i("corr"), i("n"), i("k"), i("group"));
     def("mpc.dealer.trunc", 0, 3, "Dealer.trunc", DEALER,
         "random r: arith shares of r, of r >>> f and of msb(r)", i("corr"), i("n"), i("f"));
 
     // Binary circuits on bit-sliced words.
-    def("mpc.slice_bits", 1, 1, "Bits.sliceShare", LOCAL,
-        "this party's arith share, its low 'rows' bits sliced into rows if this party is"
-            + " 'party', else zeros", i("n"), i("party"), i("rows"));
+    def("mpc.compare_leaves", 2, 1, "Compare.leaves", LOCAL,
+        "(c = x + 2^(k-1) + r opened, [monomials of r's bits]) -> rows [G_0.., E_0.., top]:"
+            + " per group of bits G = [c < r] and E = [c == r] on the group, and"
+            + " top = c_{k-1} ^ r_{k-1}, all without communication", i("n"), i("k"), i("group"));
     def("mpc.xor_bb", 2, 1, "Bits.xorBB", LOCAL, "a ^ b");
     def("mpc.not_b", 1, 1, "Bits.notB", LOCAL, "~a (party 0 flips)");
-    def("mpc.and_finish", 5, 1, "Bits.andFinish", LOCAL,
-        "(e, d, a, b, c) -> c ^ e&b ^ a&d (^ e&d at party 0)");
     def("mpc.and_multi_finish", 3, 1, "Bits.andMultiFinish", LOCAL,
         "(e = x ^ a opened, [a], [products]) -> for each term T (a bitmask over the m operands)"
             + " AND_{i in T} x_i = XOR over S subset of T of AND_{i in T\\S} e_i & [a_S], with"
@@ -164,9 +173,6 @@ public final class MpcOps {
         i("step"), i("count"));
     def("mpc.concat_rows", OpDef.VARIADIC, 1, "Bits.concatRows", LOCAL,
         "rows of the operands one after another", i("blocks"));
-    def("mpc.shift_rows", 1, 1, "Bits.shiftRows", LOCAL,
-        "row r moves to r + 1; row 0 becomes zero; the top row is dropped", i("blocks"),
-        i("rows"));
     def("mpc.bitmul_finish", 3, 1, "Bits.bitMulFinish", LOCAL,
         "(c = b ^ r opened, packed; [x]; [x r]) -> [x b] = c [x] + (1 - 2c) [x r]", i("n"));
     def("mpc.b2a_finish", 2, 1, "Bits.b2aFinish", LOCAL,

@@ -33,7 +33,7 @@ public record Plan(List<LayerPlan> layers, int rounds, long[] bytesSent, long de
    * @param rounds number of online exchanges in which this layer sends something
    * @param bytesSent bytes each party sends online for this layer
    * @param dealerBytes bytes the dealer sends for this layer's correlations
-   * @param correlations e.g. {@code "triple.conv x1, and_triple x7, bit x1"}
+   * @param correlations e.g. {@code "owner_triple.conv x1, compare_mul x1"}
    */
   public record LayerPlan(String name, String opType, int rounds, long[] bytesSent,
       long dealerBytes, String correlations) {}

@@ -107,12 +107,15 @@ final class PlanBuilder {
   static long dealerWords(Node n) {
     List<Value> outs = n.outputs();
     return switch (n.op()) {
-      case "mpc.dealer.triple", "mpc.dealer.and_triple", "mpc.dealer.owner_triple" ->
+      case "mpc.dealer.triple", "mpc.dealer.owner_triple" ->
           outs.get(2).type().words();
       case "mpc.dealer.bit" -> outs.get(1).type().words();
       case "mpc.dealer.trunc" -> outs.get(1).type().words() + outs.get(2).type().words();
       case "mpc.dealer.and_multi" -> outs.get(1).type().words();
       case "mpc.dealer.bit_mul" -> outs.get(1).type().words() + outs.get(3).type().words();
+      case "mpc.dealer.compare" -> outs.get(1).type().words();
+      case "mpc.dealer.compare_mul" -> outs.get(1).type().words() + outs.get(3).type().words()
+          + outs.get(4).type().words();
       default -> 0;
     };
   }

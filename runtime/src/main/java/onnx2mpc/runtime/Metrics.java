@@ -6,6 +6,13 @@ package onnx2mpc.runtime;
  * was current when the exchange started.
  */
 public final class Metrics {
+  /**
+   * With {@code -Donnx2mpc.roundlog=true} every party prints, per round, the time it computed
+   * since the previous round and the time the exchange took (waiting for peers included), to
+   * see whether a layer is bound by computation or by the transport.
+   */
+  private static final boolean LOG = Boolean.getBoolean("onnx2mpc.roundlog");
+
   private final long[] layerNanos;
   private final long[] layerBytes;
   private final int[] layerRounds;
@@ -14,6 +21,7 @@ public final class Metrics {
   private long since = System.nanoTime();
   private int rounds;
   private long exchangeNanos;
+  private long lastRoundEnd = System.nanoTime();
 
   public Metrics(int layers) {
     layerNanos = new long[layers];
@@ -48,6 +56,12 @@ public final class Metrics {
   }
 
   public void round(int round, long nanos) {
+    long now = System.nanoTime();
+    if (LOG) {
+      System.err.printf("round %d: compute %.1f ms, exchange %.1f ms%n", round,
+          (now - nanos - lastRoundEnd) / 1e6, nanos / 1e6);
+    }
+    lastRoundEnd = now;
     rounds++;
     exchangeNanos += nanos;
   }

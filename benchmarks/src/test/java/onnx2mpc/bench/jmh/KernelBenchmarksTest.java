@@ -30,11 +30,13 @@ class KernelBenchmarksTest {
   void sliceAndPrgBodiesProduceTheirOutput() {
     SliceBench s = new SliceBench();
     s.setup();
-    long[] sliced = s.sliceShare();
-    assertEquals(64 * ((SliceBench.N + 63) / 64), sliced.length);
+    long[] sliced = s.slice();
+    assertEquals(36 * ((SliceBench.N + 63) / 64), sliced.length);
     // Row 0, block 0 holds bit 0 of the first 64 elements.
     long x0 = s.ctx.buf[1][0];
     assertEquals(x0 & 1, sliced[0] & 1);
+    // 9 groups of less-than and equality, and the top row.
+    assertEquals(19 * ((SliceBench.N + 63) / 64), s.compareLeaves().length);
 
     PrgBench p = new PrgBench();
     p.setup();

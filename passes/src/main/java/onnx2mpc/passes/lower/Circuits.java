@@ -12,11 +12,12 @@ import onnx2mpc.ir.Vis;
 /**
  * Boolean circuits on bit-sliced XOR shares, and the comparisons built from them.
  *
- * <p>Sign of x = x_0 + ... + x_{n-1}: every party's share is one XOR-shared summand; carry-save
- * adders reduce n summands to two (one AND level each), then only the carry into the top bit is
- * computed, by a tree of (generate, propagate) combinations (Kogge-Stone style prefix, but
- * only the top carry, so each level halves the rows): 1 + ceil(log2 (K-1)) AND rounds for two
- * summands over K = {@link #COMPARE_BITS} bits. top = x[K-1] ^ y[K-1] ^ carry.
+ * <p>Sign of x: the parties open c = x + 2^(K-1) + r for a dealer mask r whose bits the dealer
+ * also deals, monomials included; [x >= 0] is then bit K-1 of c - r over K =
+ * {@link #COMPARE_BITS} bits, a subtraction of a secret from a public value. Its borrow is a
+ * prefix combination of (less-than, equal) pairs: the first level, over groups of
+ * {@link #COMPARE_GROUP} bits, is local (runtime {@code Compare}), the others are AND gates of
+ * fan-in up to 4. 1 + 2 rounds for any number of parties.
  */
 final class Circuits {
   private final MpcBuilder b;
@@ -40,17 +41,6 @@ final class Circuits {
 
   Value xor(Value a, Value c) {
     return b.op("mpc.xor_bb", List.of(a, c), a.type(), Attrs.NONE);
-  }
-
-  /** Beaver AND over whole words (one round). */
-  Value and(Value x, Value y) {
-    int words = x.type().words();
-    List<Value> t = b.dealer("mpc.dealer.and_triple", List.of(x.type(), x.type(), x.type()),
-        "words", words);
-    Value e = b.openB(xor(x, t.get(0)));
-    Value d = b.openB(xor(y, t.get(1)));
-    return b.g.add("mpc.and_finish", List.of(e, d, t.get(0), t.get(1), t.get(2)), x.type(),
-        Attrs.NONE, b.origin());
   }
 
   Value rows(Value v, int start, int step, int count) {
@@ -79,46 +69,62 @@ final class Circuits {
   }
 
   /**
-   * Width of the comparison circuit. A fixed-point value x with |x| < 2^(K-1) ring units
-   * satisfies [x >= 0] = bit K-1 of (x + 2^(K-1)) mod 2^K, and the low K bits of the sum are
-   * the sum of the shares' low K bits, so only K bits of each share enter the adder. With K = 36
-   * and 16 fractional bits, comparisons are exact for |x| < 2^19 = 524288; the carry tree over
-   * 35 bits has 6 levels and needs about 100 AND rows instead of 180 for 64 bits.
+   * Width of the comparison. A fixed-point value x with |x| < 2^(K-1) ring units satisfies
+   * [x >= 0] = bit K-1 of (x + 2^(K-1)) mod 2^K, so only the low K bits of the opened
+   * x + 2^(K-1) + r and of the mask r enter the comparison. With K = 36 and 16 fractional bits,
+   * comparisons are exact for |x| < 2^19 = 524288.
    */
   static final int COMPARE_BITS = 36;
 
-  /** [x >= 0] as a packed binary-shared bit vector, for |x| < 2^(COMPARE_BITS - 1). */
+  /**
+   * Bits per group of the comparison's first, local level: the dealer deals 2^G - 1 monomials
+   * per group. G = 4 gives 9 groups over 35 bits, combined in 2 AND rounds; 5 or 6 would need
+   * 1.3 to 2.2 times the dealer's bits for the same 2 rounds or one round less.
+   */
+  static final int COMPARE_GROUP = 4;
+
+  /** Groups over the low COMPARE_BITS - 1 bits (as runtime Compare.groupSizes). */
+  private static int compareGroups() {
+    return (COMPARE_BITS - 1 + COMPARE_GROUP - 1) / COMPARE_GROUP;
+  }
+
+  /** Rows of the dealer's monomials (as runtime Compare.monomialRows). */
+  private static int monomialRows() {
+    int rows = 1;
+    for (int bits = COMPARE_BITS - 1; bits > 0; bits -= COMPARE_GROUP) {
+      rows += (1 << Math.min(COMPARE_GROUP, bits)) - 1;
+    }
+    return rows;
+  }
+
+  private Object[] compareAttrs(int n) {
+    return new Object[] {"n", n, "k", COMPARE_BITS, "group", COMPARE_GROUP};
+  }
+
+  /** Opens c = x + 2^(K-1) + r: uniform, since r is. */
+  private Value openMasked(Value x, Value r) {
+    return b.open(b.addAA(b.addConst(x, 1L << (COMPARE_BITS - 1)), r));
+  }
+
+  /**
+   * [x >= 0] as a packed binary-shared bit vector, for |x| < 2^(COMPARE_BITS - 1): one opening
+   * of x masked by the dealer's r, the local first level (runtime {@code Compare}), then
+   * ceil(log4 9) = 2 AND rounds that combine the 9 groups into the borrow out of the low bits.
+   */
   Value nonNegativeBits(Value x) {
-    int k = COMPARE_BITS;
     int n = x.shape().size();
-    Value shifted = b.addConst(x, 1L << (k - 1));
-    List<Value> summands = new ArrayList<>();
-    for (int p = 0; p < b.parties; p++) {
-      summands.add(b.op("mpc.slice_bits", List.of(shifted), sliced(n, k), "n", n, "party", p,
-          "rows", k));
-    }
-    while (summands.size() > 2) {
-      List<Value> next = new ArrayList<>();
-      int i = 0;
-      for (; i + 2 < summands.size(); i += 3) {
-        Value u = summands.get(i);
-        Value v = summands.get(i + 1);
-        Value w = summands.get(i + 2);
-        // Full adder per bit: sum = u^v^w, carry = maj(u,v,w) = ((u^w)&(v^w))^w, shifted up.
-        Value uw = xor(u, w);
-        next.add(xor(uw, v));
-        Value maj = xor(and(uw, xor(v, w)), w);
-        next.add(b.op("mpc.shift_rows", List.of(maj), maj.type(), "blocks", blocks(n), "rows", k));
-      }
-      for (; i < summands.size(); i++) {
-        next.add(summands.get(i));
-      }
-      summands = next;
-    }
-    Value xs = summands.get(0);
-    Value ys = summands.get(1);
-    Value carry = carryIntoTop(xs, ys, k);
-    return xor(xor(rows(xs, k - 1, 1, 1), rows(ys, k - 1, 1, 1)), carry);
+    List<Value> d = b.dealer("mpc.dealer.compare", List.of(x.type().withVis(Vis.ARITH),
+        sliced(n, monomialRows())), compareAttrs(n));
+    return nonNegativeOfOpened(openMasked(x, d.get(0)), d.get(1), n);
+  }
+
+  /** bit K-1 of (c - r) mod 2^K = c_{K-1} ^ r_{K-1} ^ [c' < r'] over the low bits. */
+  private Value nonNegativeOfOpened(Value c, Value monomials, int n) {
+    int groups = compareGroups();
+    Value leaves = b.op("mpc.compare_leaves", List.of(c, monomials),
+        sliced(n, 2 * groups + 1), compareAttrs(n));
+    Value borrow = prefix(rows(leaves, 0, 1, groups), rows(leaves, groups, 1, groups), groups);
+    return xor(rows(leaves, 2 * groups, 1, 1), borrow);
   }
 
   /** The binary (packed, one row) sign bit [x < 0] of an arith-shared value. */
@@ -128,31 +134,25 @@ final class Circuits {
   }
 
   /**
-   * Carry into bit k-1 of xs + ys (k rows each), by a prefix tree of fan-in 4. Nodes are bit
-   * groups from low to high with generate G and propagate P; four adjacent nodes combine into
-   * G = G3 ^ P3 G2 ^ P3 P2 G1 ^ P3 P2 P1 G0 and P = P3 P2 P1 P0 (the terms are exclusive, so XOR
-   * is OR). Every product of a level is computed in one round by {@link #multiAnd}, and the
-   * leaves' generates g_j = x_j y_j enter the first level's products directly, so the k - 1 = 35
-   * leaves need ceil(log4 35) = 3 rounds instead of 1 + 6 with two-input gates.
+   * Combines m nodes, ordered from low to high bits, with generate (here: less-than) G and
+   * propagate (here: equal) P, one row each, into the whole range's G, by a tree of fan-in 4:
+   * four adjacent nodes combine into G = G3 ^ P3 G2 ^ P3 P2 G1 ^ P3 P2 P1 G0 and
+   * P = P3 P2 P1 P0 (the terms are exclusive, so XOR is OR). Every product of a level is
+   * computed in one round by {@link #multiAnd}.
    */
-  private Value carryIntoTop(Value xs, Value ys, int k) {
-    int m = k - 1;
-    Value x = rows(xs, 0, 1, m);
-    Value y = rows(ys, 0, 1, m);
-    Value p = rows(xor(xs, ys), 0, 1, m);
-    Value g = null;
-    while (m > 1 || g == null) {
+  private Value prefix(Value g, Value p, int m) {
+    while (m > 1) {
       int q = m / 4;
       int r = m % 4;
       List<Value> gs = new ArrayList<>();
       List<Value> ps = new ArrayList<>();
       if (q > 0) {
-        Value[] c = combine(g, x, y, p, 0, 4, q, 4);
+        Value[] c = combine(g, p, 0, 4, q, 4);
         gs.add(c[0]);
         ps.add(c[1]);
       }
-      if (r > 1 || (r == 1 && g == null)) {
-        Value[] c = combine(g, x, y, p, 4 * q, 1, 1, r);
+      if (r > 1) {
+        Value[] c = combine(g, p, 4 * q, 1, 1, r);
         gs.add(c[0]);
         ps.add(c[1]);
       } else if (r == 1) {
@@ -168,37 +168,23 @@ final class Circuits {
 
   /**
    * Combines {@code count} groups of {@code size} adjacent nodes; node j of group c is row
-   * base + c * stride + j. With {@code g == null} the nodes are leaves, whose generate is the
-   * product x_j y_j. Returns the groups' G and P, one row per group.
+   * base + c * stride + j. Returns the groups' G and P, one row per group.
    */
-  private Value[] combine(Value g, Value x, Value y, Value p, int base, int stride, int count,
-      int size) {
+  private Value[] combine(Value g, Value p, int base, int stride, int count, int size) {
     List<Value> ops = new ArrayList<>();
     int[] pIdx = new int[size];
-    int[][] gIdx = new int[size][];
-    for (int j = 0; j < size; j++) {
-      if (g == null) {
-        ops.add(rows(x, base + j, stride, count));
-        ops.add(rows(y, base + j, stride, count));
-        gIdx[j] = new int[] {ops.size() - 2, ops.size() - 1};
-      } else if (j < size - 1) {
-        ops.add(rows(g, base + j, stride, count));
-        gIdx[j] = new int[] {ops.size() - 1};
-      }
+    int[] gIdx = new int[size - 1];
+    for (int j = 0; j < size - 1; j++) {
+      ops.add(rows(g, base + j, stride, count));
+      gIdx[j] = ops.size() - 1;
     }
     for (int j = 0; j < size; j++) {
       ops.add(rows(p, base + j, stride, count));
       pIdx[j] = ops.size() - 1;
     }
     List<Integer> terms = new ArrayList<>();
-    for (int j = 0; j < size; j++) {
-      if (gIdx[j] == null) {
-        continue;
-      }
-      int t = 0;
-      for (int i : gIdx[j]) {
-        t |= 1 << i;
-      }
+    for (int j = 0; j < size - 1; j++) {
+      int t = 1 << gIdx[j];
       for (int h = j + 1; h < size; h++) {
         t |= 1 << pIdx[h];
       }
@@ -208,21 +194,14 @@ final class Circuits {
     for (int h = 0; h < size; h++) {
       allP |= 1 << pIdx[h];
     }
-    boolean pProduct = size > 1;
-    if (pProduct) {
-      terms.add(allP);
-    }
+    terms.add(allP);
     Value prod = multiAnd(ops, terms.stream().mapToInt(Integer::intValue).toArray());
-    int gTerms = terms.size() - (pProduct ? 1 : 0);
-    Value newG = rows(prod, 0, 1, count);
-    for (int t = 1; t < gTerms; t++) {
+    int gTerms = terms.size() - 1;
+    Value newG = rows(g, base + size - 1, stride, count);
+    for (int t = 0; t < gTerms; t++) {
       newG = xor(newG, rows(prod, t * count, 1, count));
     }
-    if (g != null) {
-      newG = xor(newG, rows(g, base + size - 1, stride, count));
-    }
-    Value newP = pProduct ? rows(prod, gTerms * count, 1, count) : ops.get(pIdx[0]);
-    return new Value[] {newG, newP};
+    return new Value[] {newG, rows(prod, gTerms * count, 1, count)};
   }
 
   /**
@@ -253,10 +232,6 @@ final class Circuits {
     return b.op("mpc.and_multi_finish", List.of(e, d.get(0), d.get(1)),
         sliced(n, terms.length * rows), "words", words, "m", m, "subsets", subsets, "terms",
         terms);
-  }
-
-  private Value rowsOrNull(Value v, int start, int step, int count) {
-    return count <= 0 ? null : rows(v, start, step, count);
   }
 
   /** Arithmetic shares (ring integers 0/1) of a packed binary-shared bit vector. */
@@ -292,9 +267,23 @@ final class Circuits {
     return b.op("mpc.bitmul_finish", List.of(c, x, xr), x.type(), "n", n);
   }
 
-  /** relu(x) = x * [x >= 0]. */
+  /**
+   * relu(x) = x * [x >= 0], with the comparison's opening reused by the product: the dealer's
+   * a = -(r + 2^(K-1)) makes c = x - a, the value {@link #mulBit} would open, so the product
+   * costs only the final bit's round. 4 rounds: the opening, 2 AND levels, the bit.
+   */
   Value relu(Value x) {
-    return mulBit(x, nonNegativeBits(x));
+    int n = x.shape().size();
+    Type rArith = Type.integer(x.shape(), Vis.ARITH);
+    List<Value> d = b.dealer("mpc.dealer.compare_mul", List.of(x.type().withVis(Vis.ARITH),
+        sliced(n, monomialRows()), sliced(n, 1), rArith, x.type().withVis(Vis.ARITH)),
+        compareAttrs(n));
+    Value c = openMasked(x, d.get(0));
+    Value bits = nonNegativeOfOpened(c, d.get(1), n);
+    Value cr = b.op("mpc.mul_ap", List.of(d.get(3), c), x.type(), Attrs.NONE);
+    Value xr = b.op("mpc.add_aa", List.of(d.get(4), cr), x.type(), Attrs.NONE);
+    Value open = b.openB(xor(bits, d.get(2)));
+    return b.op("mpc.bitmul_finish", List.of(open, x, xr), x.type(), "n", n);
   }
 
   /** max(x, y) = y + relu(x - y), elementwise. */

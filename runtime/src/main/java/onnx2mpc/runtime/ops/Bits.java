@@ -22,29 +22,6 @@ public final class Bits {
     return (n + 63) >>> 6;
   }
 
-  /**
-   * mpc.slice_bits [out, in, n, party, rows]: at party 'party', the low 'rows' bits of its own
-   * arithmetic share bit-sliced into that many rows; elsewhere as many rows of zeros. So the
-   * result is an XOR sharing of those bits of party 'party''s share, an input of the A2B adder.
-   */
-  public static void sliceShare(Ctx ctx, int[] args) {
-    int n = args[2];
-    int rows = args[4];
-    if (rows < 1 || rows > 64) {
-      throw new IllegalArgumentException("slice_bits: expected 1..64 rows, but found " + rows);
-    }
-    if (ctx.party != args[3]) {
-      ctx.buf[args[0]] = new long[rows * blocks(n)];
-      return;
-    }
-    long[] x = ctx.buf[args[1]];
-    if (x.length != n) {
-      throw new IllegalArgumentException("slice_bits: expected " + n + " words, but found "
-          + x.length);
-    }
-    ctx.buf[args[0]] = slice(x, n, rows);
-  }
-
   /** Bit-slices n words into 64 rows: bit e of word (r, j) is bit r of x[64 j + e]. */
   public static long[] slice(long[] x, int n) {
     return slice(x, n, 64);
@@ -111,35 +88,6 @@ public final class Bits {
   }
 
   /**
-   * mpc.and_finish [out, e, d, a, b, c]: binary Beaver, with e = x ^ a, d = y ^ b opened and
-   * c = a & b: x & y = c ^ (e & b) ^ (a & d) ^ (e & d), the last term at party 0 only.
-   */
-  public static void andFinish(Ctx ctx, int[] args) {
-    long[] e = ctx.buf[args[1]];
-    long[] d = ctx.buf[args[2]];
-    long[] a = ctx.buf[args[3]];
-    long[] b = ctx.buf[args[4]];
-    long[] c = ctx.buf[args[5]];
-    int n = c.length;
-    if (e.length != n || d.length != n || a.length != n || b.length != n) {
-      throw new IllegalArgumentException("and_finish: expected operands of " + n
-          + " words, but found e " + e.length + ", d " + d.length + ", a " + a.length + ", b "
-          + b.length);
-    }
-    long[] out = new long[n];
-    if (ctx.party == 0) {
-      for (int i = 0; i < n; i++) {
-        out[i] = c[i] ^ (e[i] & (b[i] ^ d[i])) ^ (a[i] & d[i]);
-      }
-    } else {
-      for (int i = 0; i < n; i++) {
-        out[i] = c[i] ^ (e[i] & b[i]) ^ (a[i] & d[i]);
-      }
-    }
-    ctx.buf[args[0]] = out;
-  }
-
-  /**
    * mpc.and_multi_finish [out, e, a, products, words, m, subsets, terms]: products of many
    * XOR-shared operands in one round (the multi-input generalisation of Beaver's AND). With
    * x_i = e_i ^ a_i, AND_{i in T} x_i = XOR over S subset of T of (AND_{i in T\S} e_i) & a_S,
@@ -199,20 +147,6 @@ public final class Bits {
       System.arraycopy(in, 0, out, off, in.length);
       off += in.length;
     }
-    ctx.buf[args[0]] = out;
-  }
-
-  /** mpc.shift_rows [out, in, blocks, rows]: row r moves to r + 1, row 0 becomes zero. */
-  public static void shiftRows(Ctx ctx, int[] args) {
-    long[] in = ctx.buf[args[1]];
-    int blocks = args[2];
-    int rows = args[3];
-    if (in.length != rows * blocks) {
-      throw new IllegalArgumentException("shift_rows: expected " + rows * blocks
-          + " words, but found " + in.length);
-    }
-    long[] out = new long[in.length];
-    System.arraycopy(in, 0, out, blocks, Math.max(0, in.length - blocks));
     ctx.buf[args[0]] = out;
   }
 

@@ -6,14 +6,16 @@ import onnx2mpc.runtime.Session;
 /**
  * The party side of the dealer's correlations. Every party expands its shares of each component
  * from the seed it shares with the dealer ({@link Session#dealerPrg}); party 0 instead receives
- * the components the dealer has to correct (triple c, and_triple c, bit r_arith, trunc r >>> f
- * and msb r), which the dealer computes as value - sum of parties 1..n-1's expanded shares. So
- * dealer traffic is one share per correlated value. {@link DealerSide} is the other end.
+ * the components the dealer has to correct (triple c, and_multi products, bit r_arith, trunc
+ * r >>> f and msb r, compare's monomials), which the dealer computes as value - sum of parties
+ * 1..n-1's expanded shares. So dealer traffic is one share per correlated value.
+ * {@link DealerSide} is the other end.
  *
- * <p>Component numbers: triple and and_triple a = 0, b = 1, c = 2; bit r_bin = 0, r_arith = 1;
- * bit_mul r_bin = 0, r_arith = 1, a = 2, a r = 3; trunc r = 0, r >>> f = 1, msb r = 2. Where
- * party 0 receives two components (trunc, bit_mul), they come as one message of both arrays
- * concatenated in component order.
+ * <p>Component numbers: triple a = 0, b = 1, c = 2; and_multi masks = 0, products = 1; bit
+ * r_bin = 0, r_arith = 1; bit_mul r_bin = 0, r_arith = 1, a = 2, a r = 3; trunc r = 0,
+ * r >>> f = 1, msb r = 2; compare r = 0, monomials = 1; compare_mul also rho_bin = 2,
+ * rho_arith = 3, a rho = 4. Where party 0 receives several components (trunc, bit_mul,
+ * compare_mul), they come as one message of the arrays concatenated in component order.
  */
 public final class Dealer {
   private Dealer() {}
@@ -66,16 +68,6 @@ public final class Dealer {
     ctx.buf[args[1]] = corrected(ctx, corr, 1, subsets * words);
   }
 
-  /** mpc.dealer.and_triple [a, b, c, corr, words]: binary (a, b, c = a & b). */
-  public static void andTriple(Ctx ctx, int[] args) {
-    long corr = args[3];
-    int words = args[4];
-    Session s = ctx.session();
-    ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(words);
-    ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(words);
-    ctx.buf[args[2]] = corrected(ctx, corr, 2, words);
-  }
-
   /**
    * mpc.dealer.bit [rBin, rArith, corr, n]: n random bits, as packed XOR shares (ceil(n / 64)
    * words) and as arithmetic shares (n words).
@@ -105,6 +97,45 @@ public final class Dealer {
     } else {
       ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(n);
       ctx.buf[args[3]] = s.dealerPrg(corr, 3).next(n);
+    }
+  }
+
+  /**
+   * mpc.dealer.compare [r, monomials, corr, n, k, group]: the mask r, which every party expands
+   * (component 0; the dealer takes whatever the shares sum to), and the XOR shares of its
+   * bits' monomials ({@link Compare}), component 1, received by party 0.
+   */
+  public static void compare(Ctx ctx, int[] args) {
+    long corr = args[2];
+    int n = args[3];
+    int words = Compare.monomialRows(args[4], args[5]) * Bits.blocks(n);
+    ctx.buf[args[0]] = ctx.session().dealerPrg(corr, 0).next(n);
+    ctx.buf[args[1]] = corrected(ctx, corr, 1, words);
+  }
+
+  /**
+   * mpc.dealer.compare_mul [r, monomials, rhoBin, rhoArith, aRho, corr, n, k, group]:
+   * mpc.dealer.compare's r and monomials, then random bits rho (packed, component 2, expanded
+   * by all), rho as arithmetic shares (3) and a rho with a = -(r + 2^(k-1)) (4), so that the
+   * opened c = x - a also serves x * [x >= 0] (see Circuits.relu). Party 0 receives
+   * [monomials | rho_arith | a rho] as one message.
+   */
+  public static void compareMul(Ctx ctx, int[] args) {
+    long corr = args[5];
+    int n = args[6];
+    int words = Compare.monomialRows(args[7], args[8]) * Bits.blocks(n);
+    Session s = ctx.session();
+    ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(n);
+    ctx.buf[args[2]] = s.dealerPrg(corr, 2).next(Bits.blocks(n));
+    if (ctx.party == 0) {
+      long[] all = receive(s, corr, words + 2 * n);
+      ctx.buf[args[1]] = java.util.Arrays.copyOfRange(all, 0, words);
+      ctx.buf[args[3]] = java.util.Arrays.copyOfRange(all, words, words + n);
+      ctx.buf[args[4]] = java.util.Arrays.copyOfRange(all, words + n, words + 2 * n);
+    } else {
+      ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(words);
+      ctx.buf[args[3]] = s.dealerPrg(corr, 3).next(n);
+      ctx.buf[args[4]] = s.dealerPrg(corr, 4).next(n);
     }
   }
 

@@ -75,34 +75,7 @@ public final class DealerSide {
         }
       }
     }
-    long[] t = new long[prod.length];
-    for (int p = 1; p < s.parties(); p++) {
-      s.partyPrg(p, corr, 1).fill(t);
-      for (int i = 0; i < prod.length; i++) {
-        prod[i] ^= t[i];
-      }
-    }
-    s.sendToParty0(corr, prod);
-  }
-
-  /** mpc.dealer.and_triple [a, b, c, corr, words]: c = a & b over XOR shares. */
-  public static void andTriple(DealerSession s, int[] args) {
-    long corr = args[3];
-    int words = args[4];
-    long[] a = xor(s, corr, 0, words);
-    long[] b = xor(s, corr, 1, words);
-    long[] c = new long[words];
-    long[] t = new long[words];
-    for (int i = 0; i < words; i++) {
-      c[i] = a[i] & b[i];
-    }
-    for (int p = 1; p < s.parties(); p++) {
-      s.partyPrg(p, corr, 2).fill(t);
-      for (int i = 0; i < words; i++) {
-        c[i] ^= t[i];
-      }
-    }
-    s.sendToParty0(corr, c);
+    s.sendToParty0(corr, xorOthers(s, corr, 1, prod));
   }
 
   /** mpc.dealer.bit [rBin, rArith, corr, n]: r_arith[e] = bit e of the packed r_bin. */
@@ -133,6 +106,36 @@ public final class DealerSide {
       ar[e] = a[e] * r[e];
     }
     s.sendToParty0(corr, concat(minusOthers(s, corr, 1, r), minusOthers(s, corr, 3, ar)));
+  }
+
+  /** mpc.dealer.compare [r, monomials, corr, n, k, group]: party 0 gets the monomials. */
+  public static void compare(DealerSession s, int[] args) {
+    long corr = args[2];
+    int n = args[3];
+    long[] r = sum(s, corr, 0, n, 0);
+    s.sendToParty0(corr, xorOthers(s, corr, 1, Compare.monomials(r, n, args[4], args[5])));
+  }
+
+  /**
+   * mpc.dealer.compare_mul [r, monomials, rhoBin, rhoArith, aRho, corr, n, k, group]: party 0
+   * gets [monomials | rho_arith | a rho] with a = -(r + 2^(k-1)).
+   */
+  public static void compareMul(DealerSession s, int[] args) {
+    long corr = args[5];
+    int n = args[6];
+    int k = args[7];
+    long[] r = sum(s, corr, 0, n, 0);
+    long[] mono = xorOthers(s, corr, 1, Compare.monomials(r, n, k, args[8]));
+    long[] bits = xor(s, corr, 2, Bits.blocks(n));
+    long[] rho = new long[n];
+    long[] aRho = new long[n];
+    long offset = 1L << (k - 1);
+    for (int e = 0; e < n; e++) {
+      rho[e] = bits[e >>> 6] >>> (e & 63) & 1;
+      aRho[e] = -(r[e] + offset) * rho[e];
+    }
+    s.sendToParty0(corr, concat(mono, concat(minusOthers(s, corr, 3, rho),
+        minusOthers(s, corr, 4, aRho))));
   }
 
   /** mpc.dealer.trunc [r, rShift, msbR, corr, n, f]: party 0 gets [r >>> f | msb r] corrected. */
@@ -180,6 +183,18 @@ public final class DealerSide {
       }
     }
     return acc;
+  }
+
+  /** value ^ (parties 1..n-1's expanded component): party 0's XOR share. Reuses value. */
+  private static long[] xorOthers(DealerSession s, long corr, int component, long[] value) {
+    long[] t = new long[value.length];
+    for (int p = 1; p < s.parties(); p++) {
+      s.partyPrg(p, corr, component).fill(t);
+      for (int i = 0; i < value.length; i++) {
+        value[i] ^= t[i];
+      }
+    }
+    return value;
   }
 
   /** value - sum_{p >= 1} (party p's expanded component): party 0's share. Reuses value. */

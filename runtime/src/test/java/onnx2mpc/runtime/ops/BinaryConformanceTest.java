@@ -18,43 +18,11 @@ import onnx2mpc.runtime.Metrics;
 import onnx2mpc.runtime.local.LocalNetwork;
 
 /**
- * Conformance suite, binary part: AND via binary Beaver triples, B2A, bit slicing, and a small
- * msb circuit (A2B by Kogge-Stone addition, then B2A) checked against the plaintext sign.
+ * Conformance suite, binary part: B2A, x times a bit, bit slicing, and the masked comparison's
+ * local level and relu product, checked against plaintext.
  */
 class BinaryConformanceTest {
   private final Random rnd = new Random(7);
-
-  @PartyCounts
-  void andAndNotMatchPlaintext(int n) {
-    long[] x = words(rnd, 37);
-    long[] y = words(rnd, 37);
-    long[][] xs = xorShares(rnd, x, n);
-    long[][] ys = xorShares(rnd, y, n);
-    int[] dealerArgs = {10, 11, 12, 4, 37};
-    List<long[][]> res = run(n, ctx -> {
-      ctx.buf[1] = xs[ctx.party];
-      ctx.buf[2] = ys[ctx.party];
-      Dealer.andTriple(ctx, dealerArgs);
-      Bits.xorBB(ctx, new int[] {3, 1, 10});
-      Bits.xorBB(ctx, new int[] {4, 2, 11});
-      Comm.openB(ctx, new int[] {5, 3});
-      Comm.openB(ctx, new int[] {6, 4});
-      ctx.exchange(0);
-      Bits.andFinish(ctx, new int[] {7, 5, 6, 10, 11, 12});
-      Bits.notB(ctx, new int[] {8, 1});
-      return new long[][] {openB(ctx, 7, 1), openB(ctx, 8, 2)};
-    }, s -> DealerSide.andTriple(s, dealerArgs));
-    long[] and = new long[x.length];
-    long[] not = new long[x.length];
-    for (int i = 0; i < x.length; i++) {
-      and[i] = x[i] & y[i];
-      not[i] = ~x[i];
-    }
-    for (long[][] got : res) {
-      assertArrayEquals(and, got[0]);
-      assertArrayEquals(not, got[1]);
-    }
-  }
 
   @PartyCounts
   void b2aGivesArithmeticBits(int n) {
@@ -110,33 +78,19 @@ class BinaryConformanceTest {
     }
   }
 
-  @PartyCounts
-  void slicedSharesXorToTheBitTransposeOfEachShare(int n) {
+  @org.junit.jupiter.api.Test
+  void sliceMatchesBitByBit() {
     int count = 130;
-    long[][] shares = addShares(rnd, words(rnd, count), n);
-    List<long[][]> res = run(n, ctx -> {
-      ctx.buf[1] = shares[ctx.party];
-      for (int q = 0; q < n; q++) {
-        Bits.sliceShare(ctx, new int[] {20 + q, 1, count, q, 64});
-        Comm.openB(ctx, new int[] {40 + q, 20 + q});
-      }
-      ctx.exchange(0);
-      long[][] out = new long[n][];
-      for (int q = 0; q < n; q++) {
-        out[q] = ctx.buf[40 + q];
-      }
-      return out;
-    });
+    long[] x = words(rnd, count);
     int blocks = Bits.blocks(count);
-    for (int q = 0; q < n; q++) {
-      long[] want = new long[64 * blocks];
-      for (int e = 0; e < count; e++) {
-        for (int r = 0; r < 64; r++) {
-          want[r * blocks + e / 64] |= (shares[q][e] >>> r & 1) << (e % 64);
-        }
+    long[] got = Bits.slice(x, count, 36);
+    long[] want = new long[36 * blocks];
+    for (int e = 0; e < count; e++) {
+      for (int r = 0; r < 36; r++) {
+        want[r * blocks + e / 64] |= (x[e] >>> r & 1) << (e % 64);
       }
-      assertArrayEquals(want, res.get(0)[q], "share of party " + q);
     }
+    assertArrayEquals(want, got);
   }
 
   @org.junit.jupiter.api.Test
@@ -151,112 +105,87 @@ class BinaryConformanceTest {
     }
   }
 
-  /** Secret-shared AND of equal-length sliced values; the dealer side just mirrors the calls. */
-  private interface AndGate {
-    long[] and(Ctx ctx, long[] x, long[] y);
-  }
+  private static final int K = 36;
+  private static final int GROUP = 4;
 
-  @PartyCounts
-  void msbCircuitGivesTheSign(int n) {
-    int count = 100;
-    long[] x = fixed(rnd, count, 1000);
-    List<long[]> res = run(n, ctx -> {
-      // Beaver AND with a fresh and_triple, one round each; counters are this party's.
-      int[] corr = {100};
-      int[] round = {0};
-      AndGate party = (c, a, b) -> {
-        int[] d = {60, 61, 62, corr[0]++, a.length};
-        c.buf[50] = a;
-        c.buf[51] = b;
-        Dealer.andTriple(c, d);
-        Bits.xorBB(c, new int[] {52, 50, 60});
-        Bits.xorBB(c, new int[] {53, 51, 61});
-        Comm.openB(c, new int[] {54, 52});
-        Comm.openB(c, new int[] {55, 53});
-        c.exchange(round[0]++);
-        Bits.andFinish(c, new int[] {56, 54, 55, 60, 61, 62});
-        return c.buf[56];
-      };
-      if (ctx.party == 0) {
-        ctx.buf[1] = x;
-      }
-      share(ctx, 2, 1, 0, 1, count);
-      long[] msb = msb(ctx, party, 2, count);
-      ctx.buf[3] = msb;
-      int[] bit = {10, 11, 99, count};
-      Dealer.bit(ctx, bit);
-      Bits.xorBB(ctx, new int[] {4, 3, 10});
-      Comm.openB(ctx, new int[] {5, 4});
-      ctx.exchange(round[0]++);
-      Bits.b2aFinish(ctx, new int[] {6, 5, 11, count});
-      return reveal(ctx, 6, round[0]++);
-    }, s -> {
-      // The dealer runs the same circuit on zeros, only to issue the same correlations.
-      int[] dc = {100};
-      Ctx dummy = new Ctx(LocalNetwork.create(n).party(1), MpcTestKit.SLOTS,
-          new MpcTestKit.Data(), new Metrics(1));
-      dummy.buf[2] = new long[count];
-      msb(dummy, (ctx, a, b) -> {
-        DealerSide.andTriple(s, new int[] {0, 0, 0, dc[0]++, a.length});
-        return new long[a.length];
-      }, 2, count);
-      DealerSide.bit(s, new int[] {10, 11, 99, count});
-    });
-    for (int i = 0; i < count; i++) {
-      assertEquals(x[i] >>> 63, res.get(0)[i], "msb of " + x[i]);
-    }
+  private static long bit(long[] packed, int e) {
+    return packed[e >>> 6] >>> (e & 63) & 1;
   }
 
   /**
-   * msb of the shared value in slot 'in': A2B as the sum of the parties' sliced shares by
-   * repeated Kogge-Stone addition, then its top row. Returns the packed msb row.
+   * The comparison's local level and the relu product, against plaintext: with c = x + 2^(K-1)
+   * + r opened, the leaves are the less-than and equality of every group of c's and r's low
+   * bits; their prefix combination (done here in the clear) and the top row give [x >= 0];
+   * and the dealer's rho correlations turn that bit into x * [x >= 0]. Values include 0, +-1
+   * and the ends of the range |x| < 2^(K-1).
    */
-  private static long[] msb(Ctx ctx, AndGate gate, int in, int count) {
+  @PartyCounts
+  void compareLeavesAndReluProductMatchPlaintext(int n) {
+    int count = 200;
+    long[] x = fixed(rnd, count, 1000);
+    long[] edges = {0, 1, -1, (1L << (K - 1)) - 1, -(1L << (K - 1)), 1L << 20, -(1L << 20)};
+    System.arraycopy(edges, 0, x, 0, edges.length);
+    long[] shifted = new long[count];
+    for (int e = 0; e < count; e++) {
+      shifted[e] = x[e] + (1L << (K - 1));
+    }
+    long[][] xs = addShares(rnd, x, n);
+    long[][] ss = addShares(rnd, shifted, n);
+    long[] sign = new long[Bits.blocks(count)];
+    for (int e = 0; e < count; e++) {
+      sign[e >>> 6] |= (x[e] >= 0 ? 1L : 0) << (e & 63);
+    }
+    long[][] signs = xorShares(rnd, sign, n);
+    int groups = Compare.groupSizes(K, GROUP).length;
+    int[] dealerArgs = {10, 11, 12, 13, 14, 9, count, K, GROUP};
+    List<long[][]> res = run(n, ctx -> {
+      ctx.buf[1] = xs[ctx.party];
+      ctx.buf[2] = ss[ctx.party];
+      ctx.buf[3] = signs[ctx.party];
+      Dealer.compareMul(ctx, dealerArgs);
+      Arith.addAA(ctx, new int[] {4, 2, 10});
+      Comm.open(ctx, new int[] {5, 4});
+      ctx.exchange(0);
+      Compare.leaves(ctx, new int[] {6, 5, 11, count, K, GROUP});
+      // The relu product from a correct sign bit (as the AND levels would give it).
+      Arith.mulAP(ctx, new int[] {7, 13, 5});
+      Arith.addAA(ctx, new int[] {8, 14, 7});
+      Bits.xorBB(ctx, new int[] {15, 3, 12});
+      Comm.openB(ctx, new int[] {16, 15});
+      ctx.exchange(1);
+      Bits.bitMulFinish(ctx, new int[] {17, 16, 1, 8, count});
+      return new long[][] {ctx.buf[5], openB(ctx, 6, 2), reveal(ctx, 10, 3),
+          reveal(ctx, 17, 4)};
+    }, s -> DealerSide.compareMul(s, dealerArgs));
+    long[] c = res.get(0)[0];
+    long[] leaves = res.get(0)[1];
+    long[] r = res.get(0)[2];
+    long[] relu = res.get(0)[3];
     int blocks = Bits.blocks(count);
-    long[] sum = null;
-    for (int q = 0; q < ctx.parties; q++) {
-      Bits.sliceShare(ctx, new int[] {30, in, count, q, 64});
-      sum = sum == null ? ctx.buf[30] : add(ctx, gate, sum, ctx.buf[30], blocks);
+    long lowMask = (1L << (K - 1)) - 1;
+    for (int e = 0; e < count; e++) {
+      assertEquals(shifted[e] + r[e], c[e], "opened c of element " + e);
+      long borrow = 0;
+      int lo = 0;
+      for (int g = 0; g < groups; g++) {
+        int s = Math.min(GROUP, K - 1 - lo);
+        long cg = c[e] >>> lo & ((1L << s) - 1);
+        long rg = r[e] >>> lo & ((1L << s) - 1);
+        long lt = bit(java.util.Arrays.copyOfRange(leaves, g * blocks, (g + 1) * blocks), e);
+        long eq = bit(java.util.Arrays.copyOfRange(leaves, (groups + g) * blocks,
+            (groups + g + 1) * blocks), e);
+        assertEquals(Long.compareUnsigned(cg, rg) < 0 ? 1 : 0, lt, "G of group " + g + ", " + e);
+        assertEquals(cg == rg ? 1 : 0, eq, "E of group " + g + ", element " + e);
+        borrow = lt | (eq & borrow);
+        lo += s;
+      }
+      assertEquals(Long.compareUnsigned(c[e] & lowMask, r[e] & lowMask) < 0 ? 1 : 0, borrow,
+          "borrow of element " + e);
+      long top = bit(java.util.Arrays.copyOfRange(leaves, 2 * groups * blocks,
+          (2 * groups + 1) * blocks), e);
+      assertEquals((c[e] ^ r[e]) >>> (K - 1) & 1, top, "top of element " + e);
+      assertEquals(x[e] >= 0 ? 1 : 0, top ^ borrow, "sign of " + x[e]);
+      assertEquals(x[e] >= 0 ? x[e] : 0, relu[e], "relu of " + x[e]);
     }
-    ctx.buf[31] = sum;
-    Bits.rows(ctx, new int[] {32, 31, blocks, 63, 1, 1});
-    return ctx.buf[32];
-  }
-
-  /** Kogge-Stone: carries by 6 prefix levels over (generate, propagate) rows. */
-  private static long[] add(Ctx ctx, AndGate gate, long[] a, long[] b, int blocks) {
-    long[] p = xor(ctx, a, b);
-    long[] g = gate.and(ctx, a, b);
-    long[] pp = p;
-    for (int s = 1; s < 64; s <<= 1) {
-      long[] gs = shift(ctx, g, s, blocks);
-      long[] ps = shift(ctx, pp, s, blocks);
-      ctx.buf[33] = pp;
-      ctx.buf[34] = gs;
-      ctx.buf[35] = ps;
-      Bits.concatRows(ctx, new int[] {36, 2, 33, 33, blocks});
-      Bits.concatRows(ctx, new int[] {37, 2, 34, 35, blocks});
-      ctx.buf[38] = gate.and(ctx, ctx.buf[36], ctx.buf[37]);
-      Bits.rows(ctx, new int[] {39, 38, blocks, 0, 1, 64});
-      Bits.rows(ctx, new int[] {40, 38, blocks, 64, 1, 64});
-      g = xor(ctx, g, ctx.buf[39]);
-      pp = ctx.buf[40];
-    }
-    return xor(ctx, p, shift(ctx, g, 1, blocks));
-  }
-
-  private static long[] xor(Ctx ctx, long[] a, long[] b) {
-    ctx.buf[41] = a;
-    ctx.buf[42] = b;
-    Bits.xorBB(ctx, new int[] {43, 41, 42});
-    return ctx.buf[43];
-  }
-
-  private static long[] shift(Ctx ctx, long[] a, int s, int blocks) {
-    ctx.buf[44] = a;
-    for (int i = 0; i < s; i++) {
-      Bits.shiftRows(ctx, new int[] {44, 44, blocks, 64});
-    }
-    return ctx.buf[44];
   }
 }

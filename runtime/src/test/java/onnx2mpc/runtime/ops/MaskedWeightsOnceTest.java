@@ -127,14 +127,14 @@ class MaskedWeightsOnceTest {
       s.beginEpoch(e, 2);
       Ctx ctx = new Ctx(s, MpcTestKit.SLOTS, new MpcTestKit.Data(), new Metrics(1));
       Dealer.triple(ctx, new int[] {0, 1, 2, 1, 0, 1, 8});
-      Dealer.andTriple(ctx, new int[] {3, 4, 5, 2, 8});
+      Dealer.compareMul(ctx, new int[] {3, 4, 5, 20, 21, 2, 8, 36, 4});
       Dealer.bit(ctx, new int[] {6, 7, 3, 64});
       Dealer.bitMul(ctx, new int[] {8, 9, 10, 11, 4, 8});
       Dealer.trunc(ctx, new int[] {12, 13, 14, 5, 8, 16});
       Dealer.andMulti(ctx, new int[] {15, 16, 6, 4, 2, 1, 3});
       Dealer.ownerTriple(ctx, new int[] {17, 18, 19, 7, 0, 1, 8, 0});
       List<long[]> values = new ArrayList<>();
-      for (int slot = 0; slot < 20; slot++) {
+      for (int slot = 0; slot < 22; slot++) {
         if (ctx.buf[slot] != null) {
           values.add(ctx.buf[slot]);
         }
@@ -142,7 +142,7 @@ class MaskedWeightsOnceTest {
       seen.add(values);
     }
     assertEquals(seen.get(0).size(), seen.get(1).size());
-    assertTrue(seen.get(0).size() >= 18, "components expanded: " + seen.get(0).size());
+    assertTrue(seen.get(0).size() >= 20, "components expanded: " + seen.get(0).size());
     for (int i = 0; i < seen.get(0).size(); i++) {
       assertFalse(java.util.Arrays.equals(seen.get(0).get(i), seen.get(1).get(i)),
           "component " + i + " repeats across repetitions");

@@ -1,0 +1,157 @@
+package onnx2mpc.runtime.ops;
+
+import onnx2mpc.runtime.Ctx;
+
+/**
+ * Comparison with a dealer mask whose bits the dealer knows. The parties open
+ * c = x + 2^(k-1) + r for a uniform r; for |x| < 2^(k-1), x >= 0 exactly when bit k-1 of
+ * (c - r) mod 2^k is 1, and that bit is c_{k-1} ^ r_{k-1} ^ [c' < r'], where c' and r' are the
+ * low k - 1 bits (the borrow into bit k-1). The less-than of public c' and secret r' is the
+ * usual prefix combination of per-bit (less, equal) pairs, run over groups of bits.
+ *
+ * <p>Within a group of s bits, with c public, both G = [c_g < r_g] and E = [c_g == r_g] are
+ * polynomials in r's bits whose coefficients depend only on c. The dealer deals XOR shares of
+ * every monomial of each group's bits (2^s - 1 of them), so G and E of every group cost no
+ * communication: the first level of the prefix tree is local, and only the combination of the
+ * groups' (G, E) pairs needs AND gates. Masked comparison of this kind is the Rabbit protocol's
+ * (Makri et al., "Rabbit: Efficient Comparison for Secure Multi-Party Computation", FC 2021);
+ * dealing the monomials is what makes the first level free.
+ *
+ * <p>Monomial rows (bit-sliced, see {@link Bits}): group by group over bits 0 .. k-2, each
+ * group's nonempty subsets S in increasing bitmask order (row of S = AND of r's bits in S), then
+ * one row with bit k-1 of r.
+ */
+public final class Compare {
+  private Compare() {}
+
+  /** Sizes of the groups over bits 0 .. k-2: all {@code group} bits, the last one fewer. */
+  public static int[] groupSizes(int k, int group) {
+    if (k < 2 || k > 64 || group < 1 || group > 8) {
+      throw new IllegalArgumentException("compare: expected 2 <= k <= 64 and 1 <= group <= 8,"
+          + " but found k = " + k + ", group = " + group);
+    }
+    int bits = k - 1;
+    int[] sizes = new int[(bits + group - 1) / group];
+    for (int g = 0; g < sizes.length; g++) {
+      sizes[g] = Math.min(group, bits - g * group);
+    }
+    return sizes;
+  }
+
+  /** Rows of the dealer's monomials: sum over groups of 2^s - 1, plus the row of bit k-1. */
+  public static int monomialRows(int k, int group) {
+    int rows = 1;
+    for (int s : groupSizes(k, group)) {
+      rows += (1 << s) - 1;
+    }
+    return rows;
+  }
+
+  /** The dealer's plaintext monomial rows of the n values r. */
+  static long[] monomials(long[] r, int n, int k, int group) {
+    int blocks = Bits.blocks(n);
+    long[] bits = Bits.slice(r, n, k);
+    long[] out = new long[monomialRows(k, group) * blocks];
+    int lo = 0;
+    int base = 0;
+    for (int s : groupSizes(k, group)) {
+      for (int set = 1; set < 1 << s; set++) {
+        int high = 31 - Integer.numberOfLeadingZeros(set);
+        int rest = set & ~(1 << high);
+        int dst = (base + set - 1) * blocks;
+        int bit = (lo + high) * blocks;
+        if (rest == 0) {
+          System.arraycopy(bits, bit, out, dst, blocks);
+        } else {
+          // AND over the set = AND over the set without its highest bit, & that bit.
+          int src = (base + rest - 1) * blocks;
+          for (int w = 0; w < blocks; w++) {
+            out[dst + w] = out[src + w] & bits[bit + w];
+          }
+        }
+      }
+      lo += s;
+      base += (1 << s) - 1;
+    }
+    System.arraycopy(bits, (k - 1) * blocks, out, base * blocks, blocks);
+    return out;
+  }
+
+  /**
+   * mpc.compare_leaves [out, c, monomials, n, k, group]: from the opened c and the shares of
+   * the monomials, XOR shares of rows [G_0 .. G_{g-1}, E_0 .. E_{g-1}, top] with G_i, E_i the
+   * less-than and equality of group i of c's and r's low bits, and top = c_{k-1} ^ r_{k-1}.
+   */
+  public static void leaves(Ctx ctx, int[] args) {
+    long[] c = ctx.buf[args[1]];
+    long[] mono = ctx.buf[args[2]];
+    int n = args[3];
+    int k = args[4];
+    int group = args[5];
+    int[] sizes = groupSizes(k, group);
+    int blocks = Bits.blocks(n);
+    if (c.length != n || mono.length != monomialRows(k, group) * blocks) {
+      throw new IllegalArgumentException("compare_leaves: expected " + n + " opened words and "
+          + monomialRows(k, group) * blocks + " monomial words, but found " + c.length + " and "
+          + mono.length);
+    }
+    long[] cb = Bits.slice(c, n, k);
+    int g = sizes.length;
+    long[] out = new long[(2 * g + 1) * blocks];
+    boolean party0 = ctx.party == 0;
+    long[] gc = new long[1 << group];
+    long[] ec = new long[1 << group];
+    int lo = 0;
+    int base = 0;
+    for (int i = 0; i < g; i++) {
+      int s = sizes[i];
+      for (int w = 0; w < blocks; w++) {
+        coefficients(cb, blocks, lo, s, w, gc, ec);
+        // The constant term is public: party 0 adds it to its XOR share.
+        long gv = party0 ? gc[0] : 0;
+        long ev = party0 ? ec[0] : 0;
+        for (int set = 1; set < 1 << s; set++) {
+          long m = mono[(base + set - 1) * blocks + w];
+          gv ^= gc[set] & m;
+          ev ^= ec[set] & m;
+        }
+        out[i * blocks + w] = gv;
+        out[(g + i) * blocks + w] = ev;
+      }
+      lo += s;
+      base += (1 << s) - 1;
+    }
+    int top = 2 * g * blocks;
+    for (int w = 0; w < blocks; w++) {
+      out[top + w] = mono[base * blocks + w] ^ (party0 ? cb[(k - 1) * blocks + w] : 0);
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /**
+   * The coefficients, over the monomials of r's bits lo .. lo+s-1 (index = subset bitmask), of
+   * G = [c < r] and E = [c == r] on those bits, for the 64 elements of word w. With a_j = ~c_j,
+   * bit j's less-than is a_j r_j and its equality a_j ^ r_j. Horner from the lowest bit:
+   * G_j = a_j r_j ^ (a_j ^ r_j) G_{j-1}, E_j = (a_j ^ r_j) E_{j-1}; multiplying a polynomial
+   * in bits below j by (a_j ^ r_j) keeps each coefficient ANDed with a_j and copies it, unchanged,
+   * to the same monomial times r_j (r_j^2 = r_j).
+   */
+  static void coefficients(long[] cb, int blocks, int lo, int s, int w, long[] gc, long[] ec) {
+    long a = ~cb[lo * blocks + w];
+    gc[0] = 0;
+    gc[1] = a;
+    ec[0] = a;
+    ec[1] = -1L;
+    for (int j = 1; j < s; j++) {
+      a = ~cb[(lo + j) * blocks + w];
+      int half = 1 << j;
+      for (int t = 0; t < half; t++) {
+        gc[t | half] = gc[t];
+        gc[t] &= a;
+        ec[t | half] = ec[t];
+        ec[t] &= a;
+      }
+      gc[half] ^= a;
+    }
+  }
+}
