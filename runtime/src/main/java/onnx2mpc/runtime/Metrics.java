@@ -55,6 +55,11 @@ public final class Metrics {
     }
   }
 
+  /** The online phase starts now: the round log measures its first round's computing from here. */
+  public void startOnline() {
+    lastRoundEnd = System.nanoTime();
+  }
+
   public void round(int round, long nanos) {
     long now = System.nanoTime();
     if (LOG) {

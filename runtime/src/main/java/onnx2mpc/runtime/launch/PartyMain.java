@@ -206,6 +206,7 @@ public final class PartyMain {
     long tOnline = System.nanoTime();
     long b1 = session.bytesSent();
     int offlineRounds = metrics.rounds();
+    metrics.startOnline();
     program.online(ctx);
     long tDone = System.nanoTime();
     metrics.finish();
