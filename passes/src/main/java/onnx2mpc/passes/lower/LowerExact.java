@@ -25,21 +25,21 @@ import onnx2mpc.ir.Vis;
  * {@link Circuits}); its bit is used either through {@link Circuits#mulBit} (x * bit in one
  * round after the bit) or converted to arithmetic 0/1 by B2A (one round). Independent circuits
  * (clip's two relus, equal's two comparisons, one tree level) share their rounds. Rounds below
- * are the plan's for 2 parties, where msb takes 7; with 3 or 4 parties msb takes one more
- * (a carry-save level), and a truncation by a non-integer constant costs one round
- * (dealer-assisted) instead of none.
+ * are the plan's for 2 parties, where msb takes 3 (the masked opening and 2 AND levels), as it
+ * does for any number of parties; with 3 or 4 parties a truncation by a non-integer constant
+ * costs one round (dealer-assisted) instead of none.
  *
  * <pre>
  * op             formula                                                  rounds, 2 parties
- * abs            2 relu(x) - x                                            8
- * sign           [x > 0] - [x < 0] = b2a(msb(-x)) - b2a(msb(x))           8
- * leaky_relu     x - (1 - alpha) x [x < 0]                                8
- * clip           lo + relu(x - lo) - relu(x - hi)                         8
- * max, min       tree of y + relu(x - y), y - relu(y - x)                 8 per level
- * greater, less  b2a(msb(y - x)), b2a(msb(x - y))                         8
- * equal          1 - [x < y] - [y < x]                                    8
+ * abs            2 relu(x) - x                                            4
+ * sign           [x > 0] - [x < 0] = b2a(msb(-x)) - b2a(msb(x))           4
+ * leaky_relu     x - (1 - alpha) x [x < 0]                                4
+ * clip           lo + relu(x - lo) - relu(x - hi)                         4
+ * max, min       tree of y + relu(x - y), y - relu(y - x)                 4 per level
+ * greater, less  b2a(msb(y - x)), b2a(msb(x - y))                         4
+ * equal          1 - [x < y] - [y < x]                                    4
  * where          Y + C (X - Y)                                            1; 0 for public C
- * argmax         tournament, one bit selects value and index              8 per level
+ * argmax         tournament, one bit selects value and index              4 per level
  * sum            additions                                                0
  * div            x * (1 / k), k constant                                  0; 1 if k private
  * pow            square and multiply, constant integer k >= 0             1 per product level

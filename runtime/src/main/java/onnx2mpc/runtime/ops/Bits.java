@@ -6,7 +6,7 @@ import onnx2mpc.runtime.Ctx;
  * Binary (XOR-shared) circuits on bit-sliced words. A tensor of n elements has
  * blocks = ceil(n / 64); a sliced value with R rows is R * blocks words, word (r, j) at index
  * r * blocks + j, whose bit e is bit r of element 64 j + e. One AND gate on a word thus
- * evaluates 64 elements, and an adder's carry chain runs over rows.
+ * evaluates 64 elements, and a prefix combination of bit positions runs over rows.
  */
 public final class Bits {
   /** Masks of the six swap stages of the 64 x 64 bit-matrix transpose, largest block first. */
