@@ -78,8 +78,8 @@ final class Circuits {
 
   /**
    * Bits per group of the comparison's first, local level: the dealer deals 2^G - 1 monomials
-   * per group. G = 4 gives 9 groups over 35 bits (135 monomials), combined in 2 AND rounds;
-   * G = 5 deals 217 for the same 2 rounds, G = 6 deals 341 to save one round.
+   * per group. G = 4 gives 9 groups over 35 bits (127 monomials), combined in 2 AND rounds;
+   * G = 5 deals 217 for the same 2 rounds, G = 6 deals 346 to save one round.
    */
   static final int COMPARE_GROUP = 4;
 
