@@ -11,6 +11,7 @@ import onnx2mpc.passes.lower.Lowering;
  *   <li>assign-ownership + select-sharing + lower + place-truncation ({@link Lowering}): tensor
  *       ops to mpc ops with explicit shares, opens, dealer correlations and truncations;
  *   <li>schedule-rounds + plan-dealer ({@link Scheduler}): offline part and online phases;
+ *       the online-only correlations offline too when that does not raise the memory peak;
  *   <li>plan-memory ({@link Assembler}): buffer slots by liveness, straight-line steps, plan.
  * </ol>
  * The verifier runs after every pass that produces a graph.
@@ -24,7 +25,20 @@ public final class Pipeline {
     int allowed = lowered.outputs().isEmpty() ? 0 : lowered.outputs().get(0).toMask();
     Verifier.verify(lowered.graph(), "lower", allowed);
     Scheduler.Schedule s = Scheduler.schedule(lowered.graph());
-    return Assembler.assemble(lowered, s, o);
+    CompiledProgram p = Assembler.assemble(lowered, s, o);
+    if (s.lazyCorrelations() == 0) {
+      return p;
+    }
+    // Correlations made online cost the online phase their expansion (and party 0 its wait for
+    // the dealer). Where making them all offline does not raise the peak of live memory (the
+    // peak is elsewhere, as in ResNet-18 and -34), they are made offline.
+    CompiledProgram all = Assembler.assemble(lowered, Scheduler.schedule(lowered.graph(), true),
+        o);
+    return peak(all) <= peak(p) ? all : p;
+  }
+
+  private static long peak(CompiledProgram p) {
+    return java.util.Arrays.stream(p.plan().peakLiveBytes()).max().orElse(0);
   }
 
   /** Lowers only, for tests and {@code --dump-after=lower}. */

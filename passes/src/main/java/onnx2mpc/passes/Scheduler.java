@@ -28,12 +28,13 @@ import onnx2mpc.ir.Value;
 final class Scheduler {
   /**
    * @param offline offline phases; exchange k closes phase k-1
+   * @param lazyCorrelations dealer correlations made online, when first needed
    * @param online online phases, exchanges numbered after the offline ones
    * @param exchangeOf the exchange (1-based, global) in which each open or reveal is sent
    * @param offlineRounds number of offline exchanges
    */
   record Schedule(List<List<Node>> offline, List<List<Node>> online, Map<Node, Integer> exchangeOf,
-      int offlineRounds) {
+      int offlineRounds, int lazyCorrelations) {
     boolean isOnline(int exchange) {
       return exchange > offlineRounds;
     }
@@ -41,13 +42,22 @@ final class Scheduler {
 
   /**
    * Correlations the online phase uses are precomputed offline while they take at most this
-   * much memory per party; beyond it (a ResNet) they are made when needed instead.
+   * much memory per party; beyond it (a ResNet) they are made when needed instead, unless the
+   * caller asks for them offline anyway (see {@link Pipeline#compile}).
    */
   static final long PRECOMPUTE_LIMIT_BYTES = 128L << 20;
 
   private Scheduler() {}
 
+  /** {@link #schedule(Graph, boolean)} with large online-only correlations made when needed. */
   static Schedule schedule(Graph g) {
+    return schedule(g, false);
+  }
+
+  /**
+   * @param precomputeAll make every correlation offline, whatever their size
+   */
+  static Schedule schedule(Graph g, boolean precomputeAll) {
     Map<Value, Boolean> dependsOnInput = new IdentityHashMap<>();
     List<Node> offline = new ArrayList<>();
     List<Node> online = new ArrayList<>();
@@ -78,9 +88,10 @@ final class Scheduler {
         lazyBytes += 8L * o.type().words();
       }
     }
-    if (lazyBytes <= PRECOMPUTE_LIMIT_BYTES) {
+    if (precomputeAll || lazyBytes <= PRECOMPUTE_LIMIT_BYTES) {
       lazy.clear(); // small enough to hold: made before any input arrives, as usual
     }
+    int lazyCorrelations = lazy.size();
     offline.removeAll(lazy);
     for (Node n : lazy) {
       for (Value o : n.outputs()) {
@@ -114,7 +125,7 @@ final class Scheduler {
       }
     }
     List<List<Node>> on = phases(online, round, exchangeOf, offlineRounds);
-    return new Schedule(off, on, exchangeOf, offlineRounds);
+    return new Schedule(off, on, exchangeOf, offlineRounds, lazyCorrelations);
   }
 
   /** Dealer nodes first, by correlation id; the sort is stable for the rest. */

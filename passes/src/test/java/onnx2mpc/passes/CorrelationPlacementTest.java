@@ -1,0 +1,87 @@
+package onnx2mpc.passes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import onnx2mpc.frontend.OnnxImporter;
+import onnx2mpc.ir.Attrs;
+import onnx2mpc.ir.Graph;
+import onnx2mpc.ir.Shape;
+import onnx2mpc.ir.Type;
+import onnx2mpc.ir.Value;
+import onnx2mpc.ir.Vis;
+import onnx2mpc.passes.lower.Lowering;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where the pipeline makes the dealer correlations that only the online phase uses: offline,
+ * unless they are too large to hold and holding them all would raise the peak of live memory;
+ * then each is made when first needed. Compile only.
+ */
+class CorrelationPlacementTest {
+  private static final CompileOptions TWO = new CompileOptions(2, Map.of("x", 1), 0, 0, 16);
+
+  /** relu applied {@code depth} times over n elements. */
+  private static Graph relus(int n, int depth) {
+    Graph g = new Graph();
+    Value v = g.addInput("x", Type.fixed(Shape.of(1, n), 0, Vis.PUBLIC));
+    for (int i = 0; i < depth; i++) {
+      v = g.add("tensor.relu", List.of(v), Type.fixed(Shape.of(1, n), 0, Vis.PUBLIC),
+          Attrs.NONE, "relu_" + i);
+    }
+    g.markOutput(v);
+    return g;
+  }
+
+  private static long onlineDealerCalls(CompiledProgram p) {
+    return p.online().stream().filter(s -> s instanceof CompiledProgram.Call c
+        && c.kernel().contains("Dealer.")).count();
+  }
+
+  private static long peak(CompiledProgram p) {
+    return java.util.Arrays.stream(p.plan().peakLiveBytes()).max().orElse(0);
+  }
+
+  @Test
+  void smallCorrelationsAreMadeOffline() {
+    assertEquals(0, onlineDealerCalls(Pipeline.compile(relus(1 << 16, 3), TWO)));
+  }
+
+  /**
+   * Three relus of 2M elements: each one's correlations (about 80 MiB) are needed only in turn,
+   * so making them all offline would hold all three at once; they are made online instead.
+   */
+  @Test
+  void largeCorrelationsThatWouldRaiseThePeakAreMadeWhenNeeded() {
+    Graph g = relus(2 << 20, 3);
+    Lowering.Result lowered = Pipeline.lower(g, TWO);
+    long allOffline = peak(Assembler.assemble(lowered, Scheduler.schedule(lowered.graph(), true),
+        TWO));
+    CompiledProgram p = Pipeline.compile(g, TWO);
+    assertTrue(onlineDealerCalls(p) > 0, "dealer calls online");
+    assertTrue(peak(p) < allOffline, "peak " + peak(p) + " against " + allOffline);
+  }
+
+  /**
+   * ResNet-18 at 224: its online correlations exceed the limit, but its memory peak is in the
+   * offline masking of the weights, so making them offline costs no memory and they are.
+   */
+  @Test
+  void resnet18MakesItsCorrelationsOffline() throws Exception {
+    Path model = ModelsInProcessTest.shared().resolve("resnet18/model.onnx");
+    assumeTrue(Files.isRegularFile(model), "shared models not present");
+    Graph g = OnnxImporter.load(model);
+    CompileOptions o = new CompileOptions(2, Map.of("input", 1), 0, 0, 16);
+    Lowering.Result lowered = Pipeline.lower(g, o);
+    Scheduler.Schedule lazy = Scheduler.schedule(lowered.graph());
+    assertTrue(lazy.lazyCorrelations() > 0, "over the limit, so lazy by default");
+    CompiledProgram p = Pipeline.compile(g, o);
+    assertEquals(0, onlineDealerCalls(p));
+    assertEquals(peak(Assembler.assemble(lowered, lazy, o)), peak(p));
+  }
+}
