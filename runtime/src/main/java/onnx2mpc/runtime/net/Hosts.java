@@ -49,7 +49,7 @@ public final class Hosts {
   /**
    * Parses hosts-file text; {@code source} names it in errors ("hosts.txt:3: ...").
    *
-   * @throws IllegalArgumentException on a malformed line or a repeated id
+   * @throws IllegalArgumentException on a malformed line, a repeated id or a repeated address
    */
   public static Hosts parse(String text, String source) {
     Map<Integer, InetSocketAddress> map = new TreeMap<>();
@@ -74,7 +74,14 @@ public final class Hosts {
       if (map.containsKey(id)) {
         throw new IllegalArgumentException(where + Wire.label(id) + " is listed twice");
       }
-      map.put(id, parseAddress(f[1], where));
+      InetSocketAddress a = parseAddress(f[1], where);
+      for (Map.Entry<Integer, InetSocketAddress> e : map.entrySet()) {
+        if (e.getValue().equals(a)) {
+          throw new IllegalArgumentException(where + Wire.label(id) + " has the address of "
+              + Wire.label(e.getKey()) + ", " + f[1] + "; every process listens on its own port");
+        }
+      }
+      map.put(id, a);
     }
     return new Hosts(map, source);
   }

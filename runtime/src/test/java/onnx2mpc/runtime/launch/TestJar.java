@@ -68,15 +68,17 @@ final class TestJar implements JarResources {
     return file;
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** A hosts file for two parties and a dealer on free loopback ports. */
+  /**
+   * A hosts file for two parties and a dealer on distinct free loopback ports: the three
+   * sockets stay open until all ports are chosen.
+   */
   static Path hosts(Path dir) throws IOException {
-    return Files.writeString(dir.resolve("hosts.txt"), "0 127.0.0.1:" + freePort()
-        + "\n1 127.0.0.1:" + freePort() + "\ndealer 127.0.0.1:" + freePort() + "\n");
+    try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket d = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return Files.writeString(dir.resolve("hosts.txt"), "0 127.0.0.1:" + a.getLocalPort()
+          + "\n1 127.0.0.1:" + b.getLocalPort() + "\ndealer 127.0.0.1:" + d.getLocalPort()
+          + "\n");
+    }
   }
 }

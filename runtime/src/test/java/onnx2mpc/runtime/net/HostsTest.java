@@ -28,6 +28,10 @@ class HostsTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> Hosts.parse("dealer a:1\ndealer b:2\n", "h.txt"));
     assertEquals("h.txt:2: the dealer is listed twice", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Hosts.parse("0 127.0.0.1:7000\ndealer 127.0.0.1:7000\n", "h.txt"));
+    assertEquals("h.txt:2: the dealer has the address of party 0, 127.0.0.1:7000; every process"
+        + " listens on its own port", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Hosts.parse("0 a:1 b\n", "h.txt"));
     assertEquals("h.txt:1: expected 'ID HOST:PORT', but found '0 a:1 b'", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
