@@ -99,27 +99,29 @@ public final class Compare {
     int g = sizes.length;
     long[] out = new long[(2 * g + 1) * blocks];
     boolean party0 = ctx.party == 0;
-    long[] gc = new long[1 << group];
     long[] ec = new long[1 << group];
     int lo = 0;
     int base = 0;
     for (int i = 0; i < g; i++) {
       int s = sizes[i];
+      int full = (1 << s) - 1;
       for (int w = 0; w < blocks; w++) {
-        coefficients(cb, blocks, lo, s, w, gc, ec);
-        // The constant term is public: party 0 adds it to its XOR share.
-        long gv = party0 ? gc[0] : 0;
+        equalityCoefficients(cb, blocks, lo, s, w, ec);
+        // G's coefficient of r_S is E's of r_{S-1} (see equalityCoefficients); E's constant
+        // term is public, so party 0 adds it to its XOR share; G has none.
+        long gv = 0;
         long ev = party0 ? ec[0] : 0;
-        for (int set = 1; set < 1 << s; set++) {
-          long m = mono[(base + set - 1) * blocks + w];
-          gv ^= gc[set] & m;
+        int row = base * blocks + w;
+        for (int set = 1; set <= full; set++, row += blocks) {
+          long m = mono[row];
+          gv ^= ec[set - 1] & m;
           ev ^= ec[set] & m;
         }
         out[i * blocks + w] = gv;
         out[(g + i) * blocks + w] = ev;
       }
       lo += s;
-      base += (1 << s) - 1;
+      base += full;
     }
     int top = 2 * g * blocks;
     for (int w = 0; w < blocks; w++) {
@@ -129,29 +131,22 @@ public final class Compare {
   }
 
   /**
-   * The coefficients, over the monomials of r's bits lo .. lo+s-1 (index = subset bitmask), of
-   * G = [c < r] and E = [c == r] on those bits, for the 64 elements of word w. With a_j = ~c_j,
-   * bit j's less-than is a_j r_j and its equality a_j ^ r_j. Horner from the lowest bit:
-   * G_j = a_j r_j ^ (a_j ^ r_j) G_{j-1}, E_j = (a_j ^ r_j) E_{j-1}; multiplying a polynomial
-   * in bits below j by (a_j ^ r_j) keeps each coefficient ANDed with a_j and copies it, unchanged,
-   * to the same monomial times r_j (r_j^2 = r_j).
+   * The coefficients of E = [c == r] on bits lo .. lo+s-1, over the monomials r_S of those bits
+   * of r (index = subset bitmask S), for the 64 elements of word w. With a_j = ~c_j, bit j's
+   * equality is a_j ^ r_j, so E = prod_j (a_j ^ r_j) and the coefficient of r_S is the AND of
+   * a_j over the bits j not in S.
+   *
+   * <p>The less-than G = [c < r] = sum_j a_j r_j prod_{h > j} (a_h ^ r_h) needs no table of its
+   * own: its monomial r_S comes only from j = m, the lowest bit of S, with coefficient
+   * a_m AND a_h over the h > m not in S, which is E's coefficient of S - 1 (S without m, and
+   * every bit below m). So G = sum_{S != 0} E_coef[S - 1] r_S.
    */
-  static void coefficients(long[] cb, int blocks, int lo, int s, int w, long[] gc, long[] ec) {
-    long a = ~cb[lo * blocks + w];
-    gc[0] = 0;
-    gc[1] = a;
-    ec[0] = a;
-    ec[1] = -1L;
-    for (int j = 1; j < s; j++) {
-      a = ~cb[(lo + j) * blocks + w];
-      int half = 1 << j;
-      for (int t = 0; t < half; t++) {
-        gc[t | half] = gc[t];
-        gc[t] &= a;
-        ec[t | half] = ec[t];
-        ec[t] &= a;
-      }
-      gc[half] ^= a;
+  static void equalityCoefficients(long[] cb, int blocks, int lo, int s, int w, long[] ec) {
+    int full = (1 << s) - 1;
+    ec[full] = -1L;
+    for (int set = full - 1; set >= 0; set--) {
+      int j = Integer.numberOfTrailingZeros(~set); // the lowest bit not in the set
+      ec[set] = ec[set | 1 << j] & ~cb[(lo + j) * blocks + w];
     }
   }
 }
