@@ -22,6 +22,9 @@ import onnx2mpc.runtime.Ctx;
  * one row with bit k-1 of r.
  */
 public final class Compare {
+  /** Words of c bit-sliced at a time by {@link #leaves}: k rows of them fit in L1 or L2. */
+  private static final int CHUNK = 64;
+
   private Compare() {}
 
   /** Sizes of the groups over bits 0 .. k-2: all {@code group} bits, the last one fewer. */
@@ -95,39 +98,61 @@ public final class Compare {
           + monomialRows(k, group) * blocks + " monomial words, but found " + c.length + " and "
           + mono.length);
     }
-    long[] cb = Bits.slice(c, n, k);
     int g = sizes.length;
     long[] out = new long[(2 * g + 1) * blocks];
     boolean party0 = ctx.party == 0;
     long[] ec = new long[1 << group];
-    int lo = 0;
-    int base = 0;
-    for (int i = 0; i < g; i++) {
-      int s = sizes[i];
-      int full = (1 << s) - 1;
-      for (int w = 0; w < blocks; w++) {
-        equalityCoefficients(cb, blocks, lo, s, w, ec);
-        // G's coefficient of r_S is E's of r_{S-1} (see equalityCoefficients); E's constant
-        // term is public, so party 0 adds it to its XOR share; G has none.
-        long gv = 0;
-        long ev = party0 ? ec[0] : 0;
-        int row = base * blocks + w;
-        for (int set = 1; set <= full; set++, row += blocks) {
-          long m = mono[row];
-          gv ^= ec[set - 1] & m;
-          ev ^= ec[set] & m;
-        }
-        out[i * blocks + w] = gv;
-        out[(g + i) * blocks + w] = ev;
-      }
-      lo += s;
-      base += full;
-    }
+    // c is bit-sliced a chunk of words at a time, into a buffer that stays in cache.
+    long[] cb = new long[k * CHUNK];
+    long[] tile = new long[64];
     int top = 2 * g * blocks;
-    for (int w = 0; w < blocks; w++) {
-      out[top + w] = mono[base * blocks + w] ^ (party0 ? cb[(k - 1) * blocks + w] : 0);
+    for (int w0 = 0; w0 < blocks; w0 += CHUNK) {
+      int words = Math.min(CHUNK, blocks - w0);
+      sliceChunk(c, n, k, w0, words, cb, tile);
+      int lo = 0;
+      int base = 0;
+      for (int i = 0; i < g; i++) {
+        int s = sizes[i];
+        int full = (1 << s) - 1;
+        for (int x = 0; x < words; x++) {
+          int w = w0 + x;
+          equalityCoefficients(cb, CHUNK, lo, s, x, ec);
+          // G's coefficient of r_S is E's of r_{S-1} (see equalityCoefficients); E's constant
+          // term is public, so party 0 adds it to its XOR share; G has none.
+          long gv = 0;
+          long ev = party0 ? ec[0] : 0;
+          int row = base * blocks + w;
+          for (int set = 1; set <= full; set++, row += blocks) {
+            long m = mono[row];
+            gv ^= ec[set - 1] & m;
+            ev ^= ec[set] & m;
+          }
+          out[i * blocks + w] = gv;
+          out[(g + i) * blocks + w] = ev;
+        }
+        lo += s;
+        base += full;
+      }
+      for (int x = 0; x < words; x++) {
+        out[top + w0 + x] = mono[base * blocks + w0 + x] ^ (party0 ? cb[(k - 1) * CHUNK + x] : 0);
+      }
     }
     ctx.buf[args[0]] = out;
+  }
+
+  /** Bits 0 .. k-1 of c's words w0 .. w0+words-1 (64 elements each) into rows of stride CHUNK. */
+  private static void sliceChunk(long[] c, int n, int k, int w0, int words, long[] cb,
+      long[] tile) {
+    for (int x = 0; x < words; x++) {
+      int e0 = 64 * (w0 + x);
+      int len = Math.min(64, n - e0);
+      System.arraycopy(c, e0, tile, 0, len);
+      java.util.Arrays.fill(tile, len, 64, 0L);
+      Bits.transpose64(tile);
+      for (int r = 0; r < k; r++) {
+        cb[r * CHUNK + x] = tile[r];
+      }
+    }
   }
 
   /**
