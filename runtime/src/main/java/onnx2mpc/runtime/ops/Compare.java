@@ -101,7 +101,8 @@ public final class Compare {
     int g = sizes.length;
     long[] out = new long[(2 * g + 1) * blocks];
     boolean party0 = ctx.party == 0;
-    long[] ec = new long[1 << group];
+    // Per chunk of words: the equality coefficients of every monomial, a row of CHUNK words each.
+    long[] ec = new long[(1 << group) * CHUNK];
     // c is bit-sliced a chunk of words at a time, into a buffer that stays in cache.
     long[] cb = new long[k * CHUNK];
     long[] tile = new long[64];
@@ -114,21 +115,23 @@ public final class Compare {
       for (int i = 0; i < g; i++) {
         int s = sizes[i];
         int full = (1 << s) - 1;
+        equalityCoefficients(cb, lo, s, words, ec);
+        // G's coefficient of r_S is E's of r_{S-1} (see equalityCoefficients); E's constant
+        // term is public, so party 0 adds it to its XOR share; G has none.
+        int gOut = i * blocks + w0;
+        int eOut = (g + i) * blocks + w0;
         for (int x = 0; x < words; x++) {
-          int w = w0 + x;
-          equalityCoefficients(cb, CHUNK, lo, s, x, ec);
-          // G's coefficient of r_S is E's of r_{S-1} (see equalityCoefficients); E's constant
-          // term is public, so party 0 adds it to its XOR share; G has none.
-          long gv = 0;
-          long ev = party0 ? ec[0] : 0;
-          int row = base * blocks + w;
-          for (int set = 1; set <= full; set++, row += blocks) {
-            long m = mono[row];
-            gv ^= ec[set - 1] & m;
-            ev ^= ec[set] & m;
+          out[eOut + x] = party0 ? ec[x] : 0;
+        }
+        for (int set = 1; set <= full; set++) {
+          int row = (base + set - 1) * blocks + w0;
+          int lower = (set - 1) * CHUNK;
+          int same = set * CHUNK;
+          for (int x = 0; x < words; x++) {
+            long m = mono[row + x];
+            out[gOut + x] ^= ec[lower + x] & m;
+            out[eOut + x] ^= ec[same + x] & m;
           }
-          out[i * blocks + w] = gv;
-          out[(g + i) * blocks + w] = ev;
         }
         lo += s;
         base += full;
@@ -157,7 +160,8 @@ public final class Compare {
 
   /**
    * The coefficients of E = [c == r] on bits lo .. lo+s-1, over the monomials r_S of those bits
-   * of r (index = subset bitmask S), for the 64 elements of word w. With a_j = ~c_j, bit j's
+   * of r, for the sliced chunk cb: row S (subset bitmask) of ec holds them for the chunk's
+   * words. With a_j = ~c_j, bit j's
    * equality is a_j ^ r_j, so E = prod_j (a_j ^ r_j) and the coefficient of r_S is the AND of
    * a_j over the bits j not in S.
    *
@@ -166,12 +170,18 @@ public final class Compare {
    * a_m AND a_h over the h > m not in S, which is E's coefficient of S - 1 (S without m, and
    * every bit below m). So G = sum_{S != 0} E_coef[S - 1] r_S.
    */
-  static void equalityCoefficients(long[] cb, int blocks, int lo, int s, int w, long[] ec) {
+  static void equalityCoefficients(long[] cb, int lo, int s, int words, long[] ec) {
     int full = (1 << s) - 1;
-    ec[full] = -1L;
+    java.util.Arrays.fill(ec, full * CHUNK, full * CHUNK + words, -1L);
     for (int set = full - 1; set >= 0; set--) {
       int j = Integer.numberOfTrailingZeros(~set); // the lowest bit not in the set
-      ec[set] = ec[set | 1 << j] & ~cb[(lo + j) * blocks + w];
+      int from = (set | 1 << j) * CHUNK;
+      int to = set * CHUNK;
+      int bit = (lo + j) * CHUNK;
+      for (int x = 0; x < words; x++) {
+        ec[to + x] = ec[from + x] & ~cb[bit + x];
+      }
     }
   }
+
 }
