@@ -31,17 +31,26 @@ public final class Bits {
   public static long[] slice(long[] x, int n, int rows) {
     int blocks = blocks(n);
     long[] out = new long[rows * blocks];
-    long[] m = new long[64];
-    for (int j = 0; j < blocks; j++) {
+    sliceInto(x, n, rows, 0, blocks, out, blocks, new long[64]);
+    return out;
+  }
+
+  /**
+   * Blocks j0 .. j0+count-1 of {@link #slice(long[], int, int)} into {@code out}, whose rows are
+   * {@code stride} words apart: bit e of out[r * stride + j - j0] is bit r of x[64 j + e].
+   * {@code tile} is 64 words of scratch.
+   */
+  static void sliceInto(long[] x, int n, int rows, int j0, int count, long[] out, int stride,
+      long[] tile) {
+    for (int j = j0; j < j0 + count; j++) {
       int len = Math.min(64, n - 64 * j);
-      System.arraycopy(x, 64 * j, m, 0, len);
-      java.util.Arrays.fill(m, len, 64, 0L);
-      transpose64(m);
+      System.arraycopy(x, 64 * j, tile, 0, len);
+      java.util.Arrays.fill(tile, len, 64, 0L);
+      transpose64(tile);
       for (int r = 0; r < rows; r++) {
-        out[r * blocks + j] = m[r];
+        out[r * stride + j - j0] = tile[r];
       }
     }
-    return out;
   }
 
   /**

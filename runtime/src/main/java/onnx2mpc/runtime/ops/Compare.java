@@ -109,7 +109,7 @@ public final class Compare {
     int top = 2 * g * blocks;
     for (int w0 = 0; w0 < blocks; w0 += CHUNK) {
       int words = Math.min(CHUNK, blocks - w0);
-      sliceChunk(c, n, k, w0, words, cb, tile);
+      Bits.sliceInto(c, n, k, w0, words, cb, CHUNK, tile);
       int lo = 0;
       int base = 0;
       for (int i = 0; i < g; i++) {
@@ -141,21 +141,6 @@ public final class Compare {
       }
     }
     ctx.buf[args[0]] = out;
-  }
-
-  /** Bits 0 .. k-1 of c's words w0 .. w0+words-1 (64 elements each) into rows of stride CHUNK. */
-  private static void sliceChunk(long[] c, int n, int k, int w0, int words, long[] cb,
-      long[] tile) {
-    for (int x = 0; x < words; x++) {
-      int e0 = 64 * (w0 + x);
-      int len = Math.min(64, n - e0);
-      System.arraycopy(c, e0, tile, 0, len);
-      java.util.Arrays.fill(tile, len, 64, 0L);
-      Bits.transpose64(tile);
-      for (int r = 0; r < k; r++) {
-        cb[r * CHUNK + x] = tile[r];
-      }
-    }
   }
 
   /**
