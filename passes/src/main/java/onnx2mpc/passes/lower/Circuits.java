@@ -261,10 +261,18 @@ final class Circuits {
     List<Value> r = b.dealer("mpc.dealer.bit_mul",
         List.of(bits.type(), rArith, x.type(), x.type()), "n", n);
     Value e = b.open(b.subAA(x, r.get(2)));
-    Value er = b.op("mpc.mul_ap", List.of(r.get(1), e), x.type(), Attrs.NONE);
-    Value xr = b.op("mpc.add_aa", List.of(r.get(3), er), x.type(), Attrs.NONE);
-    Value c = b.openB(xor(bits, r.get(0)));
-    return b.op("mpc.bitmul_finish", List.of(c, x, xr), x.type(), "n", n);
+    return finishMulBit(x, bits, e, r.get(0), r.get(1), r.get(3));
+  }
+
+  /**
+   * The rest of x * bit once e = x - a is open: [x r] = [a r] + e [r], then c = bit ^ r is
+   * opened and x * bit = c x + (1 - 2c) x r.
+   */
+  private Value finishMulBit(Value x, Value bits, Value e, Value rBin, Value rArith, Value ar) {
+    Value er = b.op("mpc.mul_ap", List.of(rArith, e), x.type(), Attrs.NONE);
+    Value xr = b.op("mpc.add_aa", List.of(ar, er), x.type(), Attrs.NONE);
+    Value c = b.openB(xor(bits, rBin));
+    return b.op("mpc.bitmul_finish", List.of(c, x, xr), x.type(), "n", x.shape().size());
   }
 
   /**
@@ -279,11 +287,8 @@ final class Circuits {
         sliced(n, monomialRows()), sliced(n, 1), rArith, x.type().withVis(Vis.ARITH)),
         compareAttrs(n));
     Value c = openMasked(x, d.get(0));
-    Value bits = nonNegativeOfOpened(c, d.get(1), n);
-    Value cr = b.op("mpc.mul_ap", List.of(d.get(3), c), x.type(), Attrs.NONE);
-    Value xr = b.op("mpc.add_aa", List.of(d.get(4), cr), x.type(), Attrs.NONE);
-    Value open = b.openB(xor(bits, d.get(2)));
-    return b.op("mpc.bitmul_finish", List.of(open, x, xr), x.type(), "n", n);
+    return finishMulBit(x, nonNegativeOfOpened(c, d.get(1), n), c, d.get(2), d.get(3),
+        d.get(4));
   }
 
   /** max(x, y) = y + relu(x - y), elementwise. */
