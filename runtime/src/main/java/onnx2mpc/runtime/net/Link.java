@@ -1,7 +1,10 @@
 package onnx2mpc.runtime.net;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import onnx2mpc.runtime.ProtocolException;
@@ -27,7 +30,16 @@ final class Link {
   static final long MAX_QUEUED_WORDS = 4L << 20;
   private final java.util.concurrent.atomic.AtomicLong queuedWords =
       new java.util.concurrent.atomic.AtomicLong();
-  private final Object writability = new Object();
+  /**
+   * Outgoing frames are encoded into these direct buffers, reused round after round, so that
+   * sending allocates and zeroes nothing; a slot is reused once its last write has completed,
+   * which also bounds what one sender keeps in flight. Several slots let the program's thread
+   * encode the next frame while the event loop encrypts and writes the previous ones.
+   */
+  private static final int SEND_SLOTS = 4;
+  private final ByteBuf[] slots = new ByteBuf[SEND_SLOTS];
+  private final ChannelFuture[] slotWrites = new ChannelFuture[SEND_SLOTS];
+  private int nextSlot;
   private volatile boolean closed;
   private volatile String failure;
   private volatile String abortReason;
@@ -69,13 +81,6 @@ final class Link {
   void closed() {
     closed = true;
     signal.run();
-    writabilityChanged();
-  }
-
-  void writabilityChanged() {
-    synchronized (writability) {
-      writability.notifyAll();
-    }
   }
 
   // ---- program side
@@ -120,37 +125,56 @@ final class Link {
   }
 
   /**
-   * Sends one message, chunked. Blocks while more than the channel's high-water mark is
-   * queued, so that a fast sender (the dealer) holds bounded memory; the peer's event loop
-   * reads eagerly, so the wait ends unless the peer is gone.
+   * Sends one message, chunked. Blocks while all send slots are in flight, so that a fast
+   * sender (the dealer) holds bounded memory; the peer's event loop reads eagerly, so the wait
+   * ends unless the peer is gone.
    */
   void send(byte kind, long tag, long[] words, int chunkWords, long deadlineNanos,
       String context) {
-    Wire.encodeMessage(channel.alloc(), kind, tag, words, chunkWords, buf -> {
-      lastWrite = channel.write(counter.count(buf));
-      if (!channel.isWritable()) {
-        channel.flush();
-        awaitWritable(deadlineNanos, context);
-      }
-    });
-    channel.flush();
+    int off = 0;
+    do {
+      int n = Math.min(chunkWords, words.length - off);
+      ByteBuf b = freeSlot(Wire.chunkFrameBytes(n), deadlineNanos, context);
+      Wire.encodeChunk(b, kind, tag, words, off, n);
+      // The duplicate shares the slot's memory; the write releases it, the slot keeps its own
+      // reference for the next frame.
+      ChannelFuture f = channel.writeAndFlush(counter.count(b.retainedDuplicate()));
+      slotWrites[nextSlot] = f;
+      lastWrite = f;
+      nextSlot = (nextSlot + 1) % SEND_SLOTS;
+      off += n;
+    } while (off < words.length);
   }
 
-  private void awaitWritable(long deadlineNanos, String context) {
-    synchronized (writability) {
-      while (!channel.isWritable() && channel.isActive()) {
+  /** The next slot, emptied, with room for {@code bytes}, once its previous write is done. */
+  private ByteBuf freeSlot(int bytes, long deadlineNanos, String context) {
+    ChannelFuture previous = slotWrites[nextSlot];
+    if (previous != null) {
+      awaitWritten(previous, deadlineNanos, context);
+    }
+    ByteBuf b = slots[nextSlot];
+    if (b == null || b.capacity() < bytes) {
+      // Wraps a buffer the garbage collector frees: nothing to release, even if a kill
+      // closes the channel while the program's thread still encodes into it.
+      b = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes));
+      slots[nextSlot] = b;
+    }
+    return b.clear();
+  }
+
+  private void awaitWritten(ChannelFuture write, long deadlineNanos, String context) {
+    try {
+      while (!write.isDone()) {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
           throw new ProtocolException(context + "timed out sending to " + label
               + " (it does not read)");
         }
-        try {
-          writability.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new ProtocolException(context + "interrupted while sending to " + label, e);
-        }
+        write.await(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProtocolException(context + "interrupted while sending to " + label, e);
     }
   }
 

@@ -290,14 +290,6 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (link != null) {
-      link.writabilityChanged();
-    }
-    ctx.fireChannelWritabilityChanged();
-  }
-
   private static String reason(Throwable t) {
     String m = t.getMessage();
     return m == null ? t.getClass().getSimpleName() : m;

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -32,8 +31,6 @@ import onnx2mpc.runtime.ProtocolException;
  * within one deadline. Handshake callbacks ({@link PeerHandler.Host}) arrive on the event loop.
  */
 final class Setup implements PeerHandler.Host {
-  private static final WriteBufferWaterMark WATER_MARK =
-      new WriteBufferWaterMark(8 << 20, 32 << 20);
   /**
    * Socket buffers and reads of up to 4 MiB: messages are megabytes, and with the defaults
    * (64 KiB reads) two parties exchanging 16 MiB each over loopback TLS moved 134 MiB/s each
@@ -138,7 +135,6 @@ final class Setup implements PeerHandler.Host {
     ChannelFuture f = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
         .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
         .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
@@ -156,7 +152,6 @@ final class Setup implements PeerHandler.Host {
     InetSocketAddress a = hosts.address(peer);
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .option(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
         .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
         .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
@@ -271,7 +266,7 @@ final class Setup implements PeerHandler.Host {
           ssl.setHandshakeTimeoutMillis(options.connectTimeout().toMillis());
           ch.pipeline().addLast(ssl);
         }
-        ch.pipeline().addLast(counter, Wire.frameDecoder(), new WireDecoder(),
+        ch.pipeline().addLast(counter, new WireDecoder(),
             new PeerHandler(Setup.this, dialed, counter));
         Consumer<SocketChannel> tap = wireTap;
         if (tap != null) {

@@ -2,7 +2,6 @@ package onnx2mpc.runtime.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -22,7 +21,7 @@ import java.util.function.Consumer;
  * Header fields are big-endian (network order); the words of DATA (one round's message to one
  * peer) and CORR (one dealer correction) are little-endian, so that encoding is a memory copy
  * on x86. A message longer than one chunk (4 MiB by default) travels as consecutive frames with
- * increasing offsets and is reassembled by {@link WireDecoder}. Ids are party numbers, with
+ * increasing offsets; {@link WireDecoder} copies the words into one array as they arrive. Ids are party numbers, with
  * {@link Hosts#DEALER} (-1) for the dealer. EPOCH marks the start of a repetition (see
  * {@code Session.beginEpoch}): every party sends it to every other process, the dealer
  * to nobody; it is framed like DATA.
@@ -70,12 +69,6 @@ final class Wire {
     return id == Hosts.DEALER ? "dealer" : "party " + id;
   }
 
-  /** Splits the byte stream into frames; a length over {@link #MAX_FRAME} is a bad frame. */
-  static LengthFieldBasedFrameDecoder frameDecoder() {
-    // Netty compares its limit with the whole frame, including the 4-byte length field.
-    return new LengthFieldBasedFrameDecoder(4 + MAX_FRAME, 0, 4, 0, 4);
-  }
-
   static ByteBuf encodeHello(ByteBufAllocator alloc, Hello h) {
     byte[] digest = h.digest().getBytes(StandardCharsets.UTF_8);
     if (digest.length > 0xffff) {
@@ -111,15 +104,9 @@ final class Wire {
     int off = 0;
     do {
       int n = Math.min(chunkWords, words.length - off);
-      ByteBuf b = alloc.ioBuffer(4 + CHUNK_HEADER + 8 * n);
+      ByteBuf b = alloc.ioBuffer(chunkFrameBytes(n));
       try {
-        b.writeInt(CHUNK_HEADER + 8 * n).writeByte(kind).writeLong(tag).writeInt(words.length)
-            .writeInt(off);
-        if (n > 0) {
-          b.nioBuffer(b.writerIndex(), 8 * n).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
-              .put(words, off, n);
-          b.writerIndex(b.writerIndex() + 8 * n);
-        }
+        encodeChunk(b, kind, tag, words, off, n);
       } catch (RuntimeException | Error e) {
         b.release();
         throw e;
@@ -127,6 +114,22 @@ final class Wire {
       sink.accept(b);
       off += n;
     } while (off < words.length);
+  }
+
+  /** The bytes of a frame carrying {@code n} words, length field included. */
+  static int chunkFrameBytes(int n) {
+    return 4 + CHUNK_HEADER + 8 * n;
+  }
+
+  /** Appends the frame of words {@code off..off+n-1} of a message to {@code b}. */
+  static void encodeChunk(ByteBuf b, byte kind, long tag, long[] words, int off, int n) {
+    b.writeInt(CHUNK_HEADER + 8 * n).writeByte(kind).writeLong(tag).writeInt(words.length)
+        .writeInt(off);
+    if (n > 0) {
+      b.nioBuffer(b.writerIndex(), 8 * n).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
+          .put(words, off, n);
+      b.writerIndex(b.writerIndex() + 8 * n);
+    }
   }
 
   /** Copies {@code n} little-endian words from {@code src}'s reader index into dst. */

@@ -77,14 +77,14 @@ class PeerHandlerTest {
 
   private static EmbeddedChannel channel(FakeHost host, int dialed) {
     ByteCounter c = new ByteCounter();
-    return new EmbeddedChannel(c, Wire.frameDecoder(), new WireDecoder(),
+    return new EmbeddedChannel(c, new WireDecoder(),
         new PeerHandler(host, dialed, c));
   }
 
   /** Decodes what the handler wrote with a second pipeline. */
   private static Wire.Hello sentHello(EmbeddedChannel ch) {
     ByteBuf out = ch.readOutbound();
-    EmbeddedChannel decode = new EmbeddedChannel(Wire.frameDecoder(), new WireDecoder());
+    EmbeddedChannel decode = new EmbeddedChannel(new WireDecoder());
     decode.writeInbound(out);
     return decode.readInbound();
   }
@@ -166,9 +166,9 @@ class PeerHandlerTest {
     EmbeddedChannel garbage = channel(h2, PeerHandler.LISTENER);
     garbage.writeInbound(io.netty.buffer.Unpooled.copiedBuffer("GET / HTTP/1.1\r\n".getBytes()));
     assertEquals(1, h2.failures.size());
-    // Netty's limit counts the 4-byte length field too.
-    assertEquals("party 0: peer at embedded broke the handshake (bad frame: Adjusted frame length"
-        + " exceeds " + (4 + Wire.MAX_FRAME) + ": 1195725860 - discarded)", h2.failures.get(0));
+    // "GET " read as a big-endian length.
+    assertEquals("party 0: peer at embedded broke the handshake (bad frame: frame length"
+        + " 1195725856 is not in 1.." + Wire.MAX_FRAME + ")", h2.failures.get(0));
     assertFalse(garbage.isOpen());
   }
 }

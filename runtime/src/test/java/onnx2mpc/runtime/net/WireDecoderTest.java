@@ -12,6 +12,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ class WireDecoderTest {
   private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
 
   private static EmbeddedChannel channel() {
-    return new EmbeddedChannel(Wire.frameDecoder(), new WireDecoder());
+    return new EmbeddedChannel(new WireDecoder());
   }
 
   private static List<ByteBuf> encode(byte kind, long tag, long[] words, int chunkWords) {
@@ -125,5 +126,49 @@ class WireDecoderTest {
     ByteBuf http = Unpooled.copiedBuffer("GET / HTTP/1.1\r\n".getBytes());
     assertThrows(TooLongFrameException.class, () -> ch2.writeInbound(http));
     assertEquals(0, http.refCnt());
+  }
+
+  @Test
+  void emptyOversizedAndRaggedFramesAreBadFrames() {
+    ByteBuf empty = Unpooled.buffer().writeInt(0);
+    DecoderException e = assertThrows(DecoderException.class,
+        () -> channel().writeInbound(empty));
+    assertEquals("frame length 0 is not in 1.." + Wire.MAX_FRAME, e.getMessage());
+
+    // An abort may carry a short reason only, whatever length its frame claims.
+    ByteBuf hugeAbort = Unpooled.buffer().writeInt(1 << 20).writeByte(Wire.ABORT);
+    e = assertThrows(TooLongFrameException.class, () -> channel().writeInbound(hugeAbort));
+    assertEquals("a frame of type 4 has 1048576 bytes, more than the 131072 it may have",
+        e.getMessage());
+
+    // Words are 8 bytes: a payload of 12 bytes cannot be one.
+    ByteBuf ragged = Unpooled.buffer().writeInt(Wire.CHUNK_HEADER + 12).writeByte(Wire.DATA)
+        .writeLong(0).writeInt(2).writeInt(0).writeZero(12);
+    e = assertThrows(CorruptedFrameException.class, () -> channel().writeInbound(ragged));
+    assertEquals("bad chunk: 2 words in all, 12 payload bytes", e.getMessage());
+    for (ByteBuf f : List.of(empty, hugeAbort, ragged)) {
+      assertEquals(0, f.refCnt());
+    }
+  }
+
+  @Test
+  void framesSharingOneBufferAreAllDecoded() {
+    long[] a = {1, -2, 3};
+    long[] b = {Long.MIN_VALUE};
+    ByteBuf stream = Unpooled.buffer();
+    for (ByteBuf f : encode(Wire.DATA, 1, a, 2)) {
+      stream.writeBytes(f);
+      f.release();
+    }
+    for (ByteBuf f : encode(Wire.EPOCH, 2, b, 2)) {
+      stream.writeBytes(f);
+      f.release();
+    }
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(stream);
+    assertArrayEquals(a, ch.<Wire.Message>readInbound().words());
+    assertArrayEquals(b, ch.<Wire.Message>readInbound().words());
+    assertNull(ch.readInbound());
+    assertEquals(0, stream.refCnt());
   }
 }
