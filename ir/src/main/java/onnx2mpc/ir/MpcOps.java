@@ -120,9 +120,9 @@ public final class MpcOps {
     // party 0 expands its a and b and receives its c as the dealer's correction.
     // PRG components, in result order: triple and owner_triple a=0 b=1 c=2; bit r_bin=0
     // r_arith=1; bit_mul r_bin=0 r_arith=1 a=2 ar=3; trunc r=0 r>>>f=1 msb=2; compare r=0
-    // monomials=1; compare_mul also rho_bin=2 rho_arith=3 a*rho=4. Party 0's correction message
-    // concatenates its corrected components in that order (bit_mul: [r_arith | ar]; trunc:
-    // [r>>>f | msb]; compare_mul: [monomials | rho_arith | a*rho]).
+    // monomials=1; compare_mul also rho_bin=2 rho_arith=3 a*rho=4; onehot r=0 code=1. Party
+    // 0's correction message concatenates its corrected components in that order (bit_mul:
+    // [r_arith | ar]; trunc: [r>>>f | msb]; compare_mul: [monomials | rho_arith | a*rho]).
     def("mpc.dealer.triple", 0, 3, "Dealer.triple", DEALER,
         "(a, b, c = a*b | a@b | conv(a,b)) arith; kind 0 = mul over n elements, 1 = matmul"
             + " with dims, 2 = conv with dims", i("corr"), i("kind"), is("dims"));
@@ -153,6 +153,10 @@ public final class MpcOps {
             + " shares) and a*rho with a = -(r + 2^(k-1)) (arith), so that the opened"
             + " x + 2^(k-1) + r also serves x * [x >= 0]; party 0 receives [monomials |"
             + " rho_arith | a*rho]", i("corr"), i("n"), i("k"), i("group"));
+    def("mpc.dealer.onehot", 0, 2, "Dealer.onehot", DEALER,
+        "lookup mask r (arith, n elements; uncorrected, r is what the shares sum to) and arith"
+            + " shares of the one-hot code of r mod 2^bits, [2^bits, n] with row u = [r mod"
+            + " 2^bits == u]; party 0 receives the code", i("corr"), i("n"), i("bits"));
     def("mpc.dealer.trunc", 0, 3, "Dealer.trunc", DEALER,
         "random r: arith shares of r, of r >>> f and of msb(r)", i("corr"), i("n"), i("f"));
 
@@ -161,6 +165,10 @@ public final class MpcOps {
         "(c = x + 2^(k-1) + r opened, [monomials of r's bits]) -> rows [G_0.., E_0.., top]:"
             + " per group of bits G = [c < r] and E = [c == r] on the group, and"
             + " top = c_{k-1} ^ r_{k-1}, all without communication", i("n"), i("k"), i("group"));
+    def("mpc.lut", 2, 1, "Lut.apply", LOCAL,
+        "(c = v + r opened, [one-hot code of r mod 2^bits]) -> [table[v mod 2^bits]] = sum_u"
+            + " code_u table[(c - u) mod 2^bits], without communication; 'table' holds 2^bits"
+            + " ring values as int pairs, high word first", i("n"), i("bits"), is("table"));
     def("mpc.xor_bb", 2, 1, "Bits.xorBB", LOCAL, "a ^ b");
     def("mpc.not_b", 1, 1, "Bits.notB", LOCAL, "~a (party 0 flips)");
     def("mpc.and_multi_finish", 3, 1, "Bits.andMultiFinish", LOCAL,

@@ -113,7 +113,7 @@ final class PlanBuilder {
       case "mpc.dealer.trunc" -> outs.get(1).type().words() + outs.get(2).type().words();
       case "mpc.dealer.and_multi" -> outs.get(1).type().words();
       case "mpc.dealer.bit_mul" -> outs.get(1).type().words() + outs.get(3).type().words();
-      case "mpc.dealer.compare" -> outs.get(1).type().words();
+      case "mpc.dealer.compare", "mpc.dealer.onehot" -> outs.get(1).type().words();
       case "mpc.dealer.compare_mul" -> outs.get(1).type().words() + outs.get(3).type().words()
           + outs.get(4).type().words();
       default -> 0;

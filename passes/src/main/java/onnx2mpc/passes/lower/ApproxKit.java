@@ -1,5 +1,6 @@
 package onnx2mpc.passes.lower;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 import onnx2mpc.ir.Attrs;
@@ -223,6 +224,48 @@ final class ApproxKit {
       acc = b.addConst(acc, encode(c[0], acc.type().scale()));
       return b.truncTo(acc, target);
     }
+  }
+
+  // ---- lookup tables ----
+
+  /**
+   * [T(v)] for each table T, for a secret integer v (scale 0) in the window [lo, lo + size),
+   * with T(lo + i) = T[i] (size a power of two, the same for every table): the parties open
+   * v - lo masked by the dealer's r and combine their shares of r's one-hot code with each
+   * public table (runtime {@code Lut}): one opening, 8 bytes per element and party, and 8 size
+   * bytes per element from the dealer, whatever the number of tables. Outside the window the
+   * result is T at v modulo the window's length, so callers mask it (see
+   * {@link ApproxMath#exp}).
+   */
+  List<Value> lookup(Value v, int lo, int scale, double[]... tables) {
+    int size = tables[0].length;
+    if (Integer.bitCount(size) != 1 || size < 2) {
+      throw new IllegalArgumentException("lookup: expected a power-of-two table, but found "
+          + size + " values");
+    }
+    int bits = Integer.numberOfTrailingZeros(size);
+    int n = v.shape().size();
+    Value flat = reshape(v, Shape.of(n));
+    List<Value> d = b.dealer("mpc.dealer.onehot", List.of(flat.type().withVis(Vis.ARITH),
+        Type.integer(Shape.of(size, n), Vis.ARITH)), "n", n, "bits", bits);
+    Value c = b.open(b.addAA(b.addConst(flat, -lo), d.get(0)));
+    List<Value> out = new ArrayList<>();
+    for (double[] values : tables) {
+      if (values.length != size) {
+        throw new IllegalArgumentException("lookup: expected tables of " + size + " values, but"
+            + " found one of " + values.length);
+      }
+      int[] table = new int[2 * size];
+      for (int i = 0; i < size; i++) {
+        long t = encode(values[i], scale);
+        table[2 * i] = (int) (t >>> 32);
+        table[2 * i + 1] = (int) t;
+      }
+      out.add(reshape(b.op("mpc.lut", List.of(c, d.get(1)),
+          Type.fixed(Shape.of(n), scale, Vis.ARITH), "n", n, "bits", bits, "table", table),
+          v.shape()));
+    }
+    return out;
   }
 
   // ---- thermometer codes ----

@@ -19,8 +19,8 @@ import onnx2mpc.ir.interp.SpecialFunctions;
  *
  * <ul>
  *   <li>exp(x) = 2^k 2^r with k = trunc(x log2 e) (a truncation, off by at most 1, so r lies in
- *       (-1, 2)), 2^r by a polynomial, 2^k as a public linear combination of the thermometer
- *       bits [k >= j] (one comparison circuit, all j at once);
+ *       (-1, 2)), 2^r by a polynomial, 2^k from a public table on the one-hot code of the
+ *       dealer's mask of k (one opening), cut to its window by two comparison bits;
  *   <li>1/x, sqrt x, 1/sqrt x, log x: x = m 4^p with m in [1, 4), p from the bits [x >= 4^i];
  *       4^-p, 2^p, 2^-p and p ln 4 are linear in those bits, m = x 4^-p is one product, and
  *       1/m, sqrt m, 1/sqrt m, log m are polynomials on [1, 4];
@@ -85,22 +85,25 @@ final class ApproxMath {
   }
 
   /**
-   * e^x for x below kmax ln 2 (saturating at 2^kmax 2^r above): 2^k by the thermometer
-   * bits [k >= j], j = -f..kmax (2^k for k < -f is below one ulp and becomes 0), times 2^r.
-   * Rounds: one comparison and one product after the truncation; relative error ~ 2^-f.
+   * e^x for x below kmax ln 2 (saturating at 2^kmax 2^r above): 2^k from a table over the
+   * window k = -f, -f + 1, ... (2^k for k < -f is below one ulp), masked by the two bits
+   * lo = [k >= -f] and hi = [k > kmax] of one comparison circuit: 2^k = (lo - hi) T(k) +
+   * hi 2^kmax, times 2^r. Rounds: the comparison (the table's opening travels with its first
+   * round) and two products after the truncation; relative error ~ 2^-f.
    */
   Value exp(Value x, int kmax) {
     Value[] kr = splitLog2(x, 1);
     Value p = kit.chebyshev(kr[1], FRAC_LO, FRAC_HI, u -> Math.pow(2, u), tol / 2);
     int kmin = -f;
-    double[] theta = new double[kmax - kmin + 1];
-    double[] level = new double[theta.length];
-    for (int j = kmin; j <= kmax; j++) {
-      theta[j - kmin] = j;
-      level[j - kmin] = Math.scalb(1.0, j);
+    double[] level = new double[Integer.highestOneBit(2 * (kmax - kmin + 1) - 1)];
+    for (int i = 0; i < level.length; i++) {
+      level[i] = Math.scalb(1.0, kmin + i);
     }
-    Value bits = kit.atLeast(kr[0], theta, new boolean[theta.length]);
-    return kit.mul(p, kit.combine(bits, ApproxKit.steps(level, 0, f), 0, f));
+    Value table = kit.lookup(kr[0], kmin, f, level).get(0);
+    Value bits = kit.atLeast(kr[0], new double[] {kmin, kmax + 1}, new boolean[2]);
+    Value inside = kit.combine(bits, new double[] {1, -1}, 0, 0);
+    Value saturated = kit.combine(bits, new double[] {0, Math.scalb(1.0, kmax)}, 0, f);
+    return kit.mul(p, b.addAA(kit.mul(inside, table), saturated));
   }
 
   // ---- sigmoid, tanh ----
@@ -109,10 +112,12 @@ final class ApproxMath {
    * sigmoid(a x). With t = -a x log2 e = k + r and q = [k >= 0]: if q = 0 then E = 2^t =
    * e^(-ax), else E = 2^-t = e^(ax); in both cases E < 2 (t < 1, resp. t > -1), so d = 1 + E
    * lies in (1, 3), where 1/d is a short polynomial, and sigmoid(ax) = q ? 1 - 1/d : 1/d.
-   * E = A(k) 2^r + B(k) 2^-r with A(k) = [k < 0] 2^k and B(k) = [k >= 0] 2^-k, both linear in
-   * the bits [k >= j]; 2^r and 2^-r share their Chebyshev basis (T_k(-w) = (-1)^k T_k(w)).
-   * This is CrypTen's sigmoid (reciprocal of 1 + exp(-x), crypten/common/functions/
-   * approximations.py) evaluated on the side where exp(-|x|) <= 2, without a separate abs.
+   * E = A(k) 2^r + B(k) 2^-r with A(k) = [k < 0] 2^k and B(k) = [k >= 0] 2^-k, two tables on
+   * one code over k = -f .. f - 1 (outside, both are below one ulp), cut to that window by
+   * comparison bits that also give q; 2^r and 2^-r share their Chebyshev basis (T_k(-w) =
+   * (-1)^k T_k(w)). This is CrypTen's sigmoid (reciprocal of 1 + exp(-x), crypten/common/
+   * functions/approximations.py) evaluated on the side where exp(-|x|) <= 2, without a
+   * separate abs.
    */
   Value sigmoid(Value x, double a) {
     Value[] kr = splitLog2(x, -a);
@@ -121,22 +126,21 @@ final class ApproxMath {
     double[] down = ApproxKit.chebyshevCoefficients(u -> Math.pow(2, -u), FRAC_LO, FRAC_HI);
     Value pUp = basis.eval(up, ApproxKit.degreeFor(up, tol / 2), f);
     Value pDown = basis.eval(down, ApproxKit.degreeFor(down, tol / 2), f);
-    int kk = f + 1;
-    int rows = 2 * kk + 1;
-    double[] theta = new double[rows];
-    double[] la = new double[rows];
-    double[] lb = new double[rows];
-    for (int i = 0; i < rows; i++) {
-      int j = i - kk;
-      theta[i] = j;
+    int lo = -f;
+    int size = Integer.highestOneBit(4 * f - 1);
+    double[] la = new double[size];
+    double[] lb = new double[size];
+    for (int i = 0; i < size; i++) {
+      int j = lo + i;
       la[i] = j < 0 ? Math.scalb(1.0, j) : 0;
-      lb[i] = j >= 0 && j < kk ? Math.scalb(1.0, -j) : 0;
+      lb[i] = j >= 0 ? Math.scalb(1.0, -j) : 0;
     }
-    Value bits = kit.atLeast(kr[0], theta, new boolean[rows]);
-    Value e = b.addAA(kit.mul(kit.combine(bits, ApproxKit.steps(la, 0, f), 0, f), pUp),
-        kit.mul(kit.combine(bits, ApproxKit.steps(lb, 0, f), 0, f), pDown));
+    List<Value> t = kit.lookup(kr[0], lo, f, la, lb);
+    Value bits = kit.atLeast(kr[0], new double[] {lo, 0, lo + size}, new boolean[3]);
+    Value inside = kit.combine(bits, new double[] {1, 0, -1}, 0, 0);
+    Value e = kit.mul(inside, b.addAA(kit.mul(t.get(0), pUp), kit.mul(t.get(1), pDown)));
     Value r = kit.chebyshev(kit.addReal(e, 1), 1, 3, d -> 1 / d, tol);
-    Value q = kit.row(bits, kk);
+    Value q = kit.row(bits, 1);
     Value flip = b.addConst(b.mulConst(r, -2), ApproxKit.encode(1, f));
     return b.addAA(r, kit.mul(q, flip));
   }

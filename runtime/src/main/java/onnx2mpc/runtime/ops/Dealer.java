@@ -140,6 +140,18 @@ public final class Dealer {
   }
 
   /**
+   * mpc.dealer.onehot [r, code, corr, n, bits]: the lookup mask r (component 0, uncorrected:
+   * every party expands its share) and arithmetic shares of its one-hot code [2^bits, n]
+   * (component 1), which party 0 receives (see {@link Lut}).
+   */
+  public static void onehot(Ctx ctx, int[] args) {
+    long corr = args[2];
+    int n = args[3];
+    ctx.buf[args[0]] = ctx.session().dealerPrg(corr, 0).next(n);
+    ctx.buf[args[1]] = corrected(ctx, corr, 1, (1 << args[4]) * n);
+  }
+
+  /**
    * mpc.dealer.trunc [r, rShift, msbR, corr, n, f]: r uniform in the ring, with arithmetic
    * shares of r, r >>> f and msb(r). Party 0 receives its two corrected components as one
    * message of 2n words, r >>> f first.

@@ -1,6 +1,7 @@
 package onnx2mpc.runtime.ops;
 
 import onnx2mpc.runtime.DealerSession;
+import onnx2mpc.runtime.Prg;
 
 /**
  * The dealer's end of {@link Dealer}: same method names and arguments (slot ints ignored). It
@@ -138,6 +139,13 @@ public final class DealerSide {
         minusOthers(s, corr, 4, aRho))));
   }
 
+  /** mpc.dealer.onehot [r, code, corr, n, bits]: party 0 gets r's one-hot code, corrected. */
+  public static void onehot(DealerSession s, int[] args) {
+    long corr = args[2];
+    long[] r = sum(s, corr, 0, args[3], 0);
+    s.sendToParty0(corr, minusOthers(s, corr, 1, Lut.oneHot(r, args[4])));
+  }
+
   /** mpc.dealer.trunc [r, rShift, msbR, corr, n, f]: party 0 gets [r >>> f | msb r] corrected. */
   public static void trunc(DealerSession s, int[] args) {
     long corr = args[3];
@@ -162,47 +170,60 @@ public final class DealerSide {
 
   /** sum over parties p >= from of their expanded component. */
   private static long[] sum(DealerSession s, long corr, int component, int words, int from) {
-    long[] acc = new long[words];
-    long[] t = new long[words];
-    for (int p = from; p < s.parties(); p++) {
-      s.partyPrg(p, corr, component).fill(t);
-      for (int i = 0; i < words; i++) {
-        acc[i] += t[i];
-      }
-    }
-    return acc;
+    return fold(s, corr, component, new long[words], from, Fold.ADD);
   }
 
   private static long[] xor(DealerSession s, long corr, int component, int words) {
-    long[] acc = new long[words];
-    long[] t = new long[words];
-    for (int p = 0; p < s.parties(); p++) {
-      s.partyPrg(p, corr, component).fill(t);
-      for (int i = 0; i < words; i++) {
-        acc[i] ^= t[i];
-      }
-    }
-    return acc;
+    return fold(s, corr, component, new long[words], 0, Fold.XOR);
   }
 
   /** value ^ (parties 1..n-1's expanded component): party 0's XOR share. Reuses value. */
   private static long[] xorOthers(DealerSession s, long corr, int component, long[] value) {
-    long[] t = new long[value.length];
-    for (int p = 1; p < s.parties(); p++) {
-      s.partyPrg(p, corr, component).fill(t);
-      for (int i = 0; i < value.length; i++) {
-        value[i] ^= t[i];
-      }
-    }
-    return value;
+    return fold(s, corr, component, value, 1, Fold.XOR);
   }
 
   /** value - sum_{p >= 1} (party p's expanded component): party 0's share. Reuses value. */
   private static long[] minusOthers(DealerSession s, long corr, int component, long[] value) {
-    long[] others = sum(s, corr, component, value.length, 1);
-    for (int i = 0; i < value.length; i++) {
-      value[i] -= others[i];
+    return fold(s, corr, component, value, 1, Fold.SUBTRACT);
+  }
+
+  private enum Fold { ADD, SUBTRACT, XOR }
+
+  /**
+   * Words of a party's stream expanded at a time: components can be hundreds of MiB (a lookup
+   * table's one-hot code is 2^bits words per element), and the dealer holds the value alone.
+   */
+  private static final int CHUNK_WORDS = 1 << 16;
+
+  /** Folds parties from..n-1's expanded component into acc, a chunk of the streams at a time. */
+  private static long[] fold(DealerSession s, long corr, int component, long[] acc, int from,
+      Fold how) {
+    long[] t = new long[Math.min(acc.length, CHUNK_WORDS)];
+    for (int p = from; p < s.parties(); p++) {
+      Prg prg = s.partyPrg(p, corr, component);
+      for (int off = 0; off < acc.length; off += t.length) {
+        int len = Math.min(t.length, acc.length - off);
+        long[] chunk = len == t.length ? t : new long[len];
+        prg.fill(chunk);
+        switch (how) {
+          case ADD -> {
+            for (int i = 0; i < len; i++) {
+              acc[off + i] += chunk[i];
+            }
+          }
+          case SUBTRACT -> {
+            for (int i = 0; i < len; i++) {
+              acc[off + i] -= chunk[i];
+            }
+          }
+          case XOR -> {
+            for (int i = 0; i < len; i++) {
+              acc[off + i] ^= chunk[i];
+            }
+          }
+        }
+      }
     }
-    return value;
+    return acc;
   }
 }
