@@ -79,6 +79,15 @@ final class ApproxMath {
   /** t = a x log2(e) at scale f, with k = trunc(t) (scale 0) and r = t - k in (-1, 2). */
   private Value[] splitLog2(Value x, double a) {
     Value z = kit.mulConst(x, a * LOG2E, f + 2);
+    if (b.parties == 2) {
+      // z is |t| 2^34 ring units, and SecureML's local truncation fails with probability
+      // |z| / 2^64 per element (measured: one wrong element in about 25 runs of a 1M-element
+      // sigmoid). The dealer truncates z; k then comes from t (|t| 2^16 units, locally), at
+      // the cost of one round.
+      Value t = b.truncExact(z, f);
+      Value kk = b.truncTo(t, 0);
+      return new Value[] {kk, b.subAA(t, b.upscale(kk, f))};
+    }
     Value t = b.truncTo(z, f);
     Value kk = b.truncTo(z, 0);
     return new Value[] {kk, b.subAA(t, b.upscale(kk, f))};

@@ -317,10 +317,24 @@ public final class MpcBuilder {
     if (bits < 0) {
       return upscale(x, -bits);
     }
-    Type out = x.type().withScale(target);
     if (parties == 2) {
-      return op("mpc.trunc_local", List.of(x), out, "f", bits);
+      return op("mpc.trunc_local", List.of(x), x.type().withScale(target), "f", bits);
     }
+    return truncExact(x, target);
+  }
+
+  /**
+   * Truncation to scale {@code target} through the dealer, for any number of parties: one
+   * opening of x + 2^62 + r, exact up to one ulp for |x| < 2^62. For 2 parties {@link #truncTo}
+   * is local instead (SecureML), which fails with probability about |x| / 2^64 per element;
+   * this is for values large enough to make that matter.
+   */
+  public Value truncExact(Value x, int target) {
+    int bits = x.type().scale() - target;
+    if (bits <= 0) {
+      return truncTo(x, target);
+    }
+    Type out = x.type().withScale(target);
     int n = x.shape().size();
     List<Value> r = dealer("mpc.dealer.trunc",
         List.of(Type.integer(x.shape(), Vis.ARITH), Type.integer(x.shape(), Vis.ARITH),
