@@ -21,10 +21,10 @@ import java.util.function.Consumer;
  * Header fields are big-endian (network order); the words of DATA (one round's message to one
  * peer) and CORR (one dealer correction) are little-endian, so that encoding is a memory copy
  * on x86. A message longer than one chunk (4 MiB by default) travels as consecutive frames with
- * increasing offsets; {@link WireDecoder} copies the words into one array as they arrive. Ids are party numbers, with
- * {@link Hosts#DEALER} (-1) for the dealer. EPOCH marks the start of a repetition (see
- * {@code Session.beginEpoch}): every party sends it to every other process, the dealer
- * to nobody; it is framed like DATA.
+ * increasing offsets; {@link WireDecoder} copies the words into one array as they arrive. Ids
+ * are party numbers, with {@link Hosts#DEALER} (-1) for the dealer. EPOCH marks the start of a
+ * repetition (see {@code Session.beginEpoch}): every party sends it to every other process,
+ * the dealer to nobody; it is framed like DATA.
  *
  * <p>Version 2 added EPOCH; a version-1 process would fail on it mid-run, so the handshake
  * refuses the pair instead.
@@ -97,7 +97,8 @@ final class Wire {
   /**
    * Encodes one message as frames of at most {@code chunkWords} words each and hands every
    * frame to {@code sink}, which takes ownership (an empty message is one empty frame, so that
-   * the receiver still sees the round).
+   * the receiver still sees the round). {@link Link#send} writes the same frames from its own
+   * buffers; tests use this to feed a decoder.
    */
   static void encodeMessage(ByteBufAllocator alloc, byte kind, long tag, long[] words,
       int chunkWords, Consumer<ByteBuf> sink) {
