@@ -165,6 +165,12 @@ public final class MpcOps {
         "(c = x + 2^(k-1) + r opened, [monomials of r's bits]) -> rows [G_0.., E_0.., top]:"
             + " per group of bits G = [c < r] and E = [c == r] on the group, and"
             + " top = c_{k-1} ^ r_{k-1}, all without communication", i("n"), i("k"), i("group"));
+    def("mpc.compare_leaves_multi", 2, 1, "Compare.leavesMulti", LOCAL,
+        "(c = x + 2^(k-1) + r opened, [monomials of r's bits]) -> the rows of"
+            + " mpc.compare_leaves for c - theta_j, every threshold j, stacked as [J, n]"
+            + " elements: one opening serves all comparisons [x >= theta_j]; 'thresholds' are"
+            + " ring values as int pairs, high word first", i("n"), i("k"), i("group"),
+        is("thresholds"));
     def("mpc.lut", 2, 1, "Lut.apply", LOCAL,
         "(c = v + r opened, [one-hot code of r mod 2^bits]) -> [table[v mod 2^bits]] = sum_u"
             + " code_u table[(c - u) mod 2^bits], without communication; 'table' holds 2^bits"

@@ -272,30 +272,46 @@ final class ApproxKit {
 
   /**
    * Bits [s_j x >= theta_j] as ring integers 0/1 of shape [J, n], for x of shape [n], public
-   * thresholds theta_j (at x's scale) and signs s_j = -1 where {@code negated[j]}. All rows go
-   * through one comparison circuit, so J comparisons take the rounds of one.
+   * thresholds theta_j (at x's scale) and signs s_j = -1 where {@code negated[j]} (those rows
+   * last). The rows of each sign share one masked opening of s x and one set of the dealer's
+   * monomials (Circuits.atLeastBits), and all rows take the rounds of one comparison.
    * Exact for |s_j x - theta_j| < 2^(COMPARE_BITS - 1) ring units (2^19 with f = 16).
    */
   Value atLeast(Value x, double[] theta, boolean[] negated) {
     int n = x.shape().size();
     int rows = theta.length;
-    Value x1 = reshape(x, Shape.of(1, n));
-    Value stacked;
     int neg = 0;
     for (boolean z : negated) {
       neg += z ? 1 : 0;
     }
-    if (neg == 0) {
-      stacked = expand(x1, Shape.of(rows, n));
-    } else {
-      // Negated rows are required to come last.
-      Value pos = expand(x1, Shape.of(rows - neg, n));
-      Value ng = expand(b.neg(x1), Shape.of(neg, n));
-      stacked = b.op("mpc.concat", List.of(pos, ng), x.type().withShape(Shape.of(rows, n)),
-          "outer", 1, "inners", new int[] {(rows - neg) * n, neg * n});
+    for (int j = 0; j < rows; j++) {
+      if (negated[j] != (j >= rows - neg)) {
+        throw new IllegalArgumentException("atLeast: negated rows must come last");
+      }
     }
-    Value diff = b.subAP(stacked, column("thresholds", theta, x.type().scale(), n));
-    return circuits.nonNegative(diff);
+    Value flat = reshape(x, Shape.of(n));
+    int scale = x.type().scale();
+    List<Value> parts = new ArrayList<>();
+    if (rows - neg > 0) {
+      parts.add(atLeastRows(flat, theta, 0, rows - neg, scale));
+    }
+    if (neg > 0) {
+      parts.add(atLeastRows(b.neg(flat), theta, rows - neg, rows, scale));
+    }
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    return b.op("mpc.concat", parts, parts.get(0).type().withShape(Shape.of(rows, n)),
+        "outer", 1, "inners", new int[] {(rows - neg) * n, neg * n});
+  }
+
+  /** [x >= theta_j] for j in [from, to), as arithmetic bits [to - from, n]. */
+  private Value atLeastRows(Value x, double[] theta, int from, int to, int scale) {
+    long[] t = new long[to - from];
+    for (int j = from; j < to; j++) {
+      t[j - from] = encode(theta[j], scale);
+    }
+    return circuits.b2a(circuits.atLeastBits(x, t), Shape.of(to - from, x.shape().size()));
   }
 
   /**

@@ -120,11 +120,38 @@ final class Circuits {
 
   /** bit K-1 of (c - r) mod 2^K = c_{K-1} ^ r_{K-1} ^ [c' < r'] over the low bits. */
   private Value nonNegativeOfOpened(Value c, Value monomials, int n) {
-    int groups = compareGroups();
     Value leaves = b.op("mpc.compare_leaves", List.of(c, monomials),
-        sliced(n, 2 * groups + 1), compareAttrs(n));
+        sliced(n, 2 * compareGroups() + 1), compareAttrs(n));
+    return nonNegativeOfLeaves(leaves);
+  }
+
+  private Value nonNegativeOfLeaves(Value leaves) {
+    int groups = compareGroups();
     Value borrow = prefix(rows(leaves, 0, 1, groups), rows(leaves, groups, 1, groups), groups);
     return xor(rows(leaves, 2 * groups, 1, 1), borrow);
+  }
+
+  /**
+   * [x >= theta_j] for every threshold (ring units at x's scale) as packed binary bits of
+   * [J, n] elements (row j, element e at j n + e): one opening of x masked by the dealer's r and
+   * one set of r's monomials serve every threshold, since c - theta_j is the opening of
+   * x - theta_j under the same r; only the AND rounds are per threshold. Exact for
+   * |x - theta_j| < 2^(COMPARE_BITS - 1).
+   */
+  Value atLeastBits(Value x, long[] thresholds) {
+    int n = x.shape().size();
+    List<Value> d = b.dealer("mpc.dealer.compare", List.of(x.type().withVis(Vis.ARITH),
+        sliced(n, monomialRows())), compareAttrs(n));
+    Value c = openMasked(x, d.get(0));
+    int[] pairs = new int[2 * thresholds.length];
+    for (int j = 0; j < thresholds.length; j++) {
+      pairs[2 * j] = (int) (thresholds[j] >>> 32);
+      pairs[2 * j + 1] = (int) thresholds[j];
+    }
+    Value leaves = b.op("mpc.compare_leaves_multi", List.of(c, d.get(1)),
+        sliced(thresholds.length * n, 2 * compareGroups() + 1), "n", n, "k", COMPARE_BITS,
+        "group", COMPARE_GROUP, "thresholds", pairs);
+    return nonNegativeOfLeaves(leaves);
   }
 
   /** The binary (packed, one row) sign bit [x < 0] of an arith-shared value. */

@@ -22,6 +22,28 @@ public final class Bits {
     return (n + 63) >>> 6;
   }
 
+  /**
+   * Copies bits 0 .. count-1 of the packed row starting at word {@code from} of src into dst,
+   * starting at bit {@code at} of the row starting at word {@code to} (the target bits are
+   * ORed in, so they must be 0).
+   */
+  static void copyBits(long[] src, int from, int count, long[] dst, int to, long at) {
+    int shift = (int) (at & 63);
+    int base = to + (int) (at >>> 6);
+    int words = blocks(count);
+    for (int w = 0; w < words; w++) {
+      long v = src[from + w];
+      int bits = Math.min(64, count - 64 * w);
+      if (bits < 64) {
+        v &= (1L << bits) - 1;
+      }
+      dst[base + w] |= v << shift;
+      if (shift != 0 && bits > 64 - shift) {
+        dst[base + w + 1] |= v >>> (64 - shift);
+      }
+    }
+  }
+
   /** Bit-slices n words into 64 rows: bit e of word (r, j) is bit r of x[64 j + e]. */
   public static long[] slice(long[] x, int n) {
     return slice(x, n, 64);

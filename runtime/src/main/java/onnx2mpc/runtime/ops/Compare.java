@@ -86,11 +86,49 @@ public final class Compare {
    * less-than and equality of group i of c's and r's low bits, and top = c_{k-1} ^ r_{k-1}.
    */
   public static void leaves(Ctx ctx, int[] args) {
+    ctx.buf[args[0]] = leaves(ctx.buf[args[1]], ctx.buf[args[2]], args[3], args[4], args[5],
+        ctx.party == 0);
+  }
+
+  /**
+   * mpc.compare_leaves_multi [out, c, monomials, n, k, group, thresholds...]: the leaves of
+   * {@link #leaves(Ctx, int[])} for c - theta_j, for every threshold theta_j (int pairs, high
+   * word first), stacked as J n elements (element j n + e compares x_e - theta_j with 0). One
+   * opening and one set of monomials serve every threshold: with c = x + 2^(k-1) + r, c -
+   * theta_j is the opening of x - theta_j under the same r.
+   */
+  public static void leavesMulti(Ctx ctx, int[] args) {
     long[] c = ctx.buf[args[1]];
     long[] mono = ctx.buf[args[2]];
     int n = args[3];
     int k = args[4];
     int group = args[5];
+    int count = args[6] / 2;
+    if (c == null || c.length != n || args[6] % 2 != 0 || count == 0) {
+      throw new IllegalArgumentException("compare_leaves_multi: expected " + n + " opened words"
+          + " and thresholds as int pairs, but found " + (c == null ? "none" : c.length)
+          + " words and " + args[6] + " ints");
+    }
+    int rows = 2 * groupSizes(k, group).length + 1;
+    int blocks = Bits.blocks(n);
+    int stacked = Bits.blocks(count * n);
+    long[] out = new long[rows * stacked];
+    long[] cj = new long[n];
+    for (int j = 0; j < count; j++) {
+      long theta = Args.longAt(args, 7 + 2 * j);
+      for (int e = 0; e < n; e++) {
+        cj[e] = c[e] - theta;
+      }
+      long[] lj = leaves(cj, mono, n, k, group, ctx.party == 0);
+      for (int row = 0; row < rows; row++) {
+        Bits.copyBits(lj, row * blocks, n, out, row * stacked, (long) j * n);
+      }
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /** The leaves of n opened values c against the monomials of r (see the op's description). */
+  static long[] leaves(long[] c, long[] mono, int n, int k, int group, boolean party0) {
     int[] sizes = groupSizes(k, group);
     int blocks = Bits.blocks(n);
     if (c.length != n || mono.length != monomialRows(k, group) * blocks) {
@@ -100,7 +138,6 @@ public final class Compare {
     }
     int g = sizes.length;
     long[] out = new long[(2 * g + 1) * blocks];
-    boolean party0 = ctx.party == 0;
     // Per chunk of words: the equality coefficients of every monomial, a row of CHUNK words each.
     long[] ec = new long[(1 << group) * CHUNK];
     // c is bit-sliced a chunk of words at a time, into a buffer that stays in cache.
@@ -140,7 +177,7 @@ public final class Compare {
         out[top + w0 + x] = mono[base * blocks + w0 + x] ^ (party0 ? cb[(k - 1) * CHUNK + x] : 0);
       }
     }
-    ctx.buf[args[0]] = out;
+    return out;
   }
 
   /**

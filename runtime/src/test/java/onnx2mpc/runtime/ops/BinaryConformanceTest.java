@@ -16,6 +16,7 @@ import java.util.Random;
 import onnx2mpc.runtime.Ctx;
 import onnx2mpc.runtime.Metrics;
 import onnx2mpc.runtime.local.LocalNetwork;
+import org.junit.jupiter.api.Test;
 
 /**
  * Conformance suite, binary part: B2A, x times a bit, bit slicing, and the masked comparison's
@@ -186,6 +187,75 @@ class BinaryConformanceTest {
       assertEquals((c[e] ^ r[e]) >>> (K - 1) & 1, top, "top of element " + e);
       assertEquals(x[e] >= 0 ? 1 : 0, top ^ borrow, "sign of " + x[e]);
       assertEquals(x[e] >= 0 ? x[e] : 0, relu[e], "relu of " + x[e]);
+    }
+  }
+
+  /**
+   * One opening for many thresholds: the stacked leaves of c - theta_j, combined in the clear
+   * as the AND rounds would, give [x >= theta_j] for every threshold and element. 150 elements,
+   * so that rows of the stack start inside a word.
+   */
+  @PartyCounts
+  void compareLeavesMultiGiveEveryThreshold(int n) {
+    int count = 150;
+    long[] x = fixed(rnd, count, 1000);
+    long[] thresholds = {0, 1, -1, 1L << 20, -(1L << 20), 123456789L};
+    x[0] = 0;
+    x[1] = 1;
+    x[2] = 1L << 20;
+    x[3] = 123456789L;
+    long[][] xs = addShares(rnd, x, n);
+    int groups = Compare.groupSizes(K, GROUP).length;
+    int[] dealerArgs = {10, 11, 9, count, K, GROUP};
+    int[] leafArgs = new int[7 + 2 * thresholds.length];
+    int[] head = {6, 5, 11, count, K, GROUP, 2 * thresholds.length};
+    System.arraycopy(head, 0, leafArgs, 0, head.length);
+    for (int j = 0; j < thresholds.length; j++) {
+      leafArgs[7 + 2 * j] = (int) (thresholds[j] >>> 32);
+      leafArgs[8 + 2 * j] = (int) thresholds[j];
+    }
+    List<long[][]> res = run(n, ctx -> {
+      ctx.buf[1] = xs[ctx.party];
+      Dealer.compare(ctx, dealerArgs);
+      Arith.addConst(ctx, new int[] {3, 1, 1 << (K - 33), 0});
+      Arith.addAA(ctx, new int[] {4, 3, 10});
+      Comm.open(ctx, new int[] {5, 4});
+      ctx.exchange(0);
+      Compare.leavesMulti(ctx, leafArgs);
+      return new long[][] {openB(ctx, 6, 1)};
+    }, s -> DealerSide.compare(s, dealerArgs));
+    long[] leaves = res.get(0)[0];
+    int stacked = thresholds.length * count;
+    int blocks = Bits.blocks(stacked);
+    assertEquals((2 * groups + 1) * blocks, leaves.length);
+    for (int j = 0; j < thresholds.length; j++) {
+      for (int e = 0; e < count; e++) {
+        int at = j * count + e;
+        long borrow = 0;
+        for (int g = 0; g < groups; g++) {
+          long lt = bit(java.util.Arrays.copyOfRange(leaves, g * blocks, (g + 1) * blocks), at);
+          long eq = bit(java.util.Arrays.copyOfRange(leaves, (groups + g) * blocks,
+              (groups + g + 1) * blocks), at);
+          borrow = lt | (eq & borrow);
+        }
+        long top = bit(java.util.Arrays.copyOfRange(leaves, 2 * groups * blocks,
+            (2 * groups + 1) * blocks), at);
+        assertEquals(x[e] >= thresholds[j] ? 1 : 0, top ^ borrow,
+            "[x >= theta] for x = " + x[e] + ", theta = " + thresholds[j]);
+      }
+    }
+  }
+
+  @Test
+  void copyBitsPlacesRowsAtAnyBitOffset() {
+    long[] src = {-1L, 0x5L};
+    for (long at : new long[] {0, 1, 63, 64, 100}) {
+      long[] dst = new long[4];
+      Bits.copyBits(src, 0, 67, dst, 0, at);
+      for (int i = 0; i < 256; i++) {
+        long want = i >= at && i < at + 67 ? (i - at < 64 ? 1 : 0x5L >>> (i - at - 64) & 1) : 0;
+        assertEquals(want, dst[i >>> 6] >>> (i & 63) & 1, "bit " + i + " at offset " + at);
+      }
     }
   }
 }
