@@ -209,7 +209,7 @@ class ApproxOpsTest {
    * exp, sigmoid and softmax take 2^k from one lookup table (a one-hot code of 32 words per
    * element from the dealer) and cut it to its window with 2 or 3 comparison rows, where a
    * thermometer code needed 17 to 35. Party 0 sent 445 (exp) and 663 (sigmoid) bytes per
-   * element with thermometer codes; docs/approximations.md gives 173 and 359.
+   * element with thermometer codes; docs/approximations.md gives 165 and 343.
    */
   @org.junit.jupiter.api.Test
   void twoToTheKComesFromOneLookupTable() throws Exception {
