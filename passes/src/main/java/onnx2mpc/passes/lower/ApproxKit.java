@@ -255,15 +255,13 @@ final class ApproxKit {
         throw new IllegalArgumentException("lookup: expected tables of " + size + " values, but"
             + " found one of " + values.length);
       }
-      int[] table = new int[2 * size];
+      long[] table = new long[size];
       for (int i = 0; i < size; i++) {
-        long t = encode(values[i], scale);
-        table[2 * i] = (int) (t >>> 32);
-        table[2 * i + 1] = (int) t;
+        table[i] = encode(values[i], scale);
       }
       out.add(reshape(b.op("mpc.lut", List.of(c, d.get(1)),
-          Type.fixed(Shape.of(n), scale, Vis.ARITH), "n", n, "bits", bits, "table", table),
-          v.shape()));
+          Type.fixed(Shape.of(n), scale, Vis.ARITH), "n", n, "bits", bits, "table",
+          MpcBuilder.intPairs(table)), v.shape()));
     }
     return out;
   }

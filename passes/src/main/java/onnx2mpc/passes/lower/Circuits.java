@@ -143,14 +143,9 @@ final class Circuits {
     List<Value> d = b.dealer("mpc.dealer.compare", List.of(x.type().withVis(Vis.ARITH),
         sliced(n, monomialRows())), compareAttrs(n));
     Value c = openMasked(x, d.get(0));
-    int[] pairs = new int[2 * thresholds.length];
-    for (int j = 0; j < thresholds.length; j++) {
-      pairs[2 * j] = (int) (thresholds[j] >>> 32);
-      pairs[2 * j + 1] = (int) thresholds[j];
-    }
     Value leaves = b.op("mpc.compare_leaves_multi", List.of(c, d.get(1)),
         sliced(thresholds.length * n, 2 * compareGroups() + 1), "n", n, "k", COMPARE_BITS,
-        "group", COMPARE_GROUP, "thresholds", pairs);
+        "group", COMPARE_GROUP, "thresholds", MpcBuilder.intPairs(thresholds));
     return nonNegativeOfLeaves(leaves);
   }
 

@@ -306,6 +306,19 @@ public final class MpcBuilder {
     return op("mpc.add_av", List.of(pre, ew), tc, "owner", owner);
   }
 
+  /**
+   * Ring values as the int pairs (high word first) of an INTS attribute: the encoding the
+   * runtime reads back with Args.longPairs (lookup tables, comparison thresholds).
+   */
+  static int[] intPairs(long[] values) {
+    int[] pairs = new int[2 * values.length];
+    for (int i = 0; i < values.length; i++) {
+      pairs[2 * i] = (int) (values[i] >>> 32);
+      pairs[2 * i + 1] = (int) values[i];
+    }
+    return pairs;
+  }
+
   // ---- truncation ----
 
   /** Brings a fixed-point share to scale {@code target} by an explicit truncation. */

@@ -43,6 +43,23 @@ final class Args {
     return pos < a.length;
   }
 
+  /**
+   * Ring values passed as an INTS attribute of int pairs, high word first (lookup tables,
+   * comparison thresholds), whose length prefix is at index {@code at}.
+   */
+  static long[] longPairs(int[] args, int at) {
+    int ints = args[at];
+    if (ints < 0 || ints % 2 != 0 || at + 1 + ints > args.length) {
+      throw new IllegalArgumentException("expected ring values as int pairs at index " + at
+          + ", but found a length of " + ints);
+    }
+    long[] v = new long[ints / 2];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = longAt(args, at + 1 + 2 * i);
+    }
+    return v;
+  }
+
   /** Long attribute at a fixed index (high word first). */
   static long longAt(int[] args, int i) {
     return (long) args[i] << 32 | args[i + 1] & 0xFFFFFFFFL;

@@ -103,11 +103,12 @@ public final class Compare {
     int n = args[3];
     int k = args[4];
     int group = args[5];
-    int count = args[6] / 2;
-    if (c == null || c.length != n || args[6] % 2 != 0 || count == 0) {
+    long[] thresholds = Args.longPairs(args, 6);
+    int count = thresholds.length;
+    if (c == null || c.length != n || count == 0) {
       throw new IllegalArgumentException("compare_leaves_multi: expected " + n + " opened words"
-          + " and thresholds as int pairs, but found " + (c == null ? "none" : c.length)
-          + " words and " + args[6] + " ints");
+          + " and at least one threshold, but found " + (c == null ? "none" : c.length)
+          + " words and " + count + " thresholds");
     }
     int rows = 2 * groupSizes(k, group).length + 1;
     int blocks = Bits.blocks(n);
@@ -115,7 +116,7 @@ public final class Compare {
     long[] out = new long[rows * stacked];
     long[] cj = new long[n];
     for (int j = 0; j < count; j++) {
-      long theta = Args.longAt(args, 7 + 2 * j);
+      long theta = thresholds[j];
       for (int e = 0; e < n; e++) {
         cj[e] = c[e] - theta;
       }

@@ -68,17 +68,14 @@ public final class Lut {
     return code;
   }
 
-  /** The table of an argument list: a length (2^(bits+1) ints) then the int pairs. */
+  /** The table of an argument list: 2^bits ring values as int pairs (see Args.longPairs). */
   static long[] table(int[] args, int at, int bits) {
-    int size = 1 << bits;
-    if (args[at] != 2 * size) {
-      throw new IllegalArgumentException("lut: expected a table of " + size + " entries ("
-          + 2 * size + " ints), but found " + args[at] + " ints");
-    }
-    long[] t = new long[size];
-    for (int i = 0; i < size; i++) {
-      t[i] = Args.longAt(args, at + 1 + 2 * i);
+    long[] t = Args.longPairs(args, at);
+    if (t.length != 1 << bits) {
+      throw new IllegalArgumentException("lut: expected a table of " + (1 << bits)
+          + " entries, but found " + t.length);
     }
     return t;
   }
+
 }
