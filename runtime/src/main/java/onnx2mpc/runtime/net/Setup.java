@@ -39,6 +39,8 @@ final class Setup implements PeerHandler.Host {
   static final int SOCKET_BUFFER_BYTES = 4 << 20;
   private static final RecvByteBufAllocator RECEIVE_BUFFERS =
       new AdaptiveRecvByteBufAllocator(64 << 10, 1 << 20, 4 << 20);
+  /** Every connection's buffers: large ones are kept and reused. */
+  private final ReusedBuffers buffers = new ReusedBuffers();
 
   private final int self;
   private final int parties;
@@ -136,6 +138,7 @@ final class Setup implements PeerHandler.Host {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
+        .childOption(ChannelOption.ALLOCATOR, buffers)
         .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
         .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
         .childHandler(initializer(PeerHandler.LISTENER))
@@ -153,6 +156,7 @@ final class Setup implements PeerHandler.Host {
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
+        .option(ChannelOption.ALLOCATOR, buffers)
         .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
         .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
         .handler(initializer(peer));

@@ -19,15 +19,20 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * directions at once) arrive intact. Opt-in, since it takes a while; run with
  * {@code mvn -pl runtime test -Dtest=ThroughputProbe -Donnx2mpc.probe=true} (add
  * {@code -Donnx2mpc.probe.oneway=true} for one direction only, {@code -Donnx2mpc.probe.chunk=N}
- * for another chunk size).
+ * for another chunk size, {@code -Donnx2mpc.probe.only=tls} or {@code plain} for one
+ * transport, {@code -Donnx2mpc.probe.rounds=N} for N rounds of the large sizes).
  */
 @EnabledIfSystemProperty(named = "onnx2mpc.probe", matches = "true")
 class ThroughputProbe {
   @Test
   void exchangeThroughput() throws Exception {
+    String only = System.getProperty("onnx2mpc.probe.only", "");
     for (boolean tls : new boolean[] {false, true, false, true}) {
+      if (!only.isEmpty() && only.equals("tls") != tls) {
+        continue;
+      }
       for (int words : new int[] {1, 1 << 17, 2 << 20}) {
-        probe(tls, words, words == 1 ? 200 : 10);
+        probe(tls, words, words == 1 ? 200 : Integer.getInteger("onnx2mpc.probe.rounds", 10));
       }
     }
   }
