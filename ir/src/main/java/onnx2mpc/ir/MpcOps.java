@@ -91,6 +91,8 @@ public final class MpcOps {
     // Beaver recombination, after e = x - a and d = y - b are open.
     def("mpc.beaver_mul", 5, 1, "Beaver.mul", LOCAL,
         "(e, d, a, b, c) -> c + e*b + a*d (+ e*d at party 0)");
+    def("mpc.beaver_square", 3, 1, "Beaver.square", LOCAL,
+        "(e, a, c) -> c + 2*e*a (+ e*e at party 0), x*x from a square pair and e = x - a");
     def("mpc.beaver_matmul", 5, 1, "Beaver.matmul", LOCAL,
         "(e, d, a, b, c) -> c + e@b + a@d (+ e@d at party 0)", is("mm"));
     def("mpc.beaver_conv", 5, 1, "Beaver.conv", LOCAL,
@@ -120,12 +122,16 @@ public final class MpcOps {
     // party 0 expands its a and b and receives its c as the dealer's correction.
     // PRG components, in result order: triple and owner_triple a=0 b=1 c=2; bit r_bin=0
     // r_arith=1; bit_mul r_bin=0 r_arith=1 a=2 ar=3; trunc r=0 r>>>f=1 msb=2; compare r=0
-    // monomials=1; compare_mul also rho_bin=2 rho_arith=3 a*rho=4; onehot r=0 code=1. Party
+    // monomials=1; compare_mul also rho_bin=2 rho_arith=3 a*rho=4; onehot r=0 code=1; square
+    // a=0 c=1. Party
     // 0's correction message concatenates its corrected components in that order (bit_mul:
     // [r_arith | ar]; trunc: [r>>>f | msb]; compare_mul: [monomials | rho_arith | a*rho]).
     def("mpc.dealer.triple", 0, 3, "Dealer.triple", DEALER,
         "(a, b, c = a*b | a@b | conv(a,b)) arith; kind 0 = mul over n elements, 1 = matmul"
             + " with dims, 2 = conv with dims", i("corr"), i("kind"), is("dims"));
+    def("mpc.dealer.square", 0, 2, "Dealer.square", DEALER,
+        "(a, c = a*a) arith over n elements: half a triple, for x*x (one opening, not two)",
+        i("corr"), i("n"));
     def("mpc.dealer.owner_triple", 0, 3, "Dealer.ownerTriple", DEALER,
         "(a, b, c = a*b | a@b | conv(a,b) | f(a,b)) for weights private to 'owner': a arith"
             + " with the owner's share 0 (so the owner never knows a), b private to the owner"

@@ -109,7 +109,7 @@ final class PlanBuilder {
     return switch (n.op()) {
       case "mpc.dealer.triple", "mpc.dealer.owner_triple" ->
           outs.get(2).type().words();
-      case "mpc.dealer.bit" -> outs.get(1).type().words();
+      case "mpc.dealer.bit", "mpc.dealer.square" -> outs.get(1).type().words();
       case "mpc.dealer.trunc" -> outs.get(1).type().words() + outs.get(2).type().words();
       case "mpc.dealer.and_multi" -> outs.get(1).type().words();
       case "mpc.dealer.bit_mul" -> outs.get(1).type().words() + outs.get(3).type().words();

@@ -171,6 +171,12 @@ class ExactOpsTest {
         one("div tensor", g -> node(g, "div", List.of(input(g, "x", 3, 5),
             weight(g, "k", reals(new int[] {5}, 3, -0.5, 7, 1000, 0.01))), s35),
             Map.of("x", x), PRODUCTS),
+        one("mul x*x (square pair)", g -> {
+          Value v = input(g, "x", 3, 5);
+          return node(g, "mul", List.of(v, v), s35);
+        }, Map.of("x", x), PRODUCTS),
+        one("mul x*y", g -> node(g, "mul", List.of(input(g, "x", 3, 5), input(g, "z", 1, 5)),
+            s35), Map.of("x", x, "z", z), PRODUCTS),
         one("pow 2", g -> node(g, "pow", List.of(input(g, "x", 3, 5),
             weight(g, "e", Tensor.scalar(2.0))), s35), Map.of("x", x), PRODUCTS),
         one("pow 3", g -> node(g, "pow", List.of(input(g, "x", 3, 5),
@@ -311,6 +317,38 @@ class ExactOpsTest {
       double[] got = InProcessRunner.run(p, Map.of("x", x)).outputs().get(0);
       for (int i = 0; i < n; i++) {
         assertEquals(Math.max(0, x.reals()[i]), got[i], EXACT, "element " + i);
+      }
+    }
+  }
+
+  /**
+   * x * x takes a square pair: one masked opening per element and party (a triple opens two),
+   * one correction word per element from the dealer, and the same single round.
+   */
+  @Test
+  void aSquareOpensOneMaskedValueAndATripleTwo() throws Exception {
+    int n = 5000;
+    for (boolean same : new boolean[] {true, false}) {
+      Graph g = new Graph();
+      Value x = input(g, "x", 1, n);
+      Value y = same ? x : input(g, "y", 1, n);
+      g.markOutput(node(g, "mul", List.of(x, y), Shape.of(1, n)));
+      CompiledProgram p = Pipeline.compile(g, new CompileOptions(2, Map.of("x", 1, "y", 1), 0,
+          0, 16));
+      LayerPlan mul = p.plan().layers().stream().filter(l -> l.opType().equals("mul"))
+          .findFirst().orElseThrow();
+      assertEquals(1, mul.rounds());
+      assertEquals((same ? 8L : 16L) * n, mul.bytesSent()[0], same ? "square" : "triple");
+      assertEquals((same ? 8L : 16L) * n, mul.bytesSent()[1], same ? "square" : "triple");
+      assertEquals(8L * n, mul.dealerBytes());
+      assertEquals(same ? "square x1" : "triple.mul x1", mul.correlations());
+      Tensor xv = random(21, 1, n);
+      Tensor yv = random(22, 1, n);
+      double[] got = InProcessRunner.run(p, same ? Map.of("x", xv) : Map.of("x", xv, "y", yv))
+          .outputs().get(0);
+      for (int i = 0; i < n; i++) {
+        double want = xv.reals()[i] * (same ? xv : yv).reals()[i];
+        assertEquals(want, got[i], PRODUCTS, "element " + i);
       }
     }
   }

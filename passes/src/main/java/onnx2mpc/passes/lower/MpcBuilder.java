@@ -212,8 +212,14 @@ public final class MpcBuilder {
 
   // ---- Beaver products ----
 
-  /** Secret x secret elementwise product (Beaver): one round, scale adds up. */
+  /**
+   * Secret x secret elementwise product (Beaver): one round, scale adds up. A square (x * x,
+   * the same value twice) takes a square pair instead, which opens one masked value, not two.
+   */
   public Value mulAA(Value x, Value y) {
+    if (x == y) {
+      return square(x);
+    }
     Shape s = x.shape();
     Type ta = x.type().withVis(Vis.ARITH);
     Type tb = y.type().withVis(Vis.ARITH);
@@ -221,6 +227,18 @@ public final class MpcBuilder {
     List<Value> t = dealer("mpc.dealer.triple", List.of(ta, tb, tc), "kind", 0, "dims",
         new int[] {s.size()});
     return beaver("mpc.beaver_mul", x, y, t, tc, Attrs.NONE);
+  }
+
+  /**
+   * x * x from a dealer square pair (a, c = a * a): with e = x - a opened, x * x = c + 2 e a +
+   * e * e. Half the traffic of a triple, online and from the dealer.
+   */
+  Value square(Value x) {
+    Type ta = x.type().withVis(Vis.ARITH);
+    Type tc = productType(x, x, x.shape());
+    List<Value> t = dealer("mpc.dealer.square", List.of(ta, tc), "n", x.shape().size());
+    Value e = open(subAA(x, t.get(0)));
+    return g.add("mpc.beaver_square", List.of(e, t.get(0), t.get(1)), tc, Attrs.NONE, origin);
   }
 
   Value beaver(String op, Value x, Value y, List<Value> t, Type out, Attrs attrs) {

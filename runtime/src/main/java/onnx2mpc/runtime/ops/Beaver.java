@@ -38,6 +38,32 @@ public final class Beaver {
     ctx.buf[args[0]] = out;
   }
 
+  /**
+   * mpc.beaver_square [out, e, a, c]: with a square pair (a, c = a * a) and e = x - a opened,
+   * x * x = (e + a)^2 = c + 2 e a + e^2; party i holds c_i + e * 2 a_i (+ e^2 at party 0).
+   */
+  public static void square(Ctx ctx, int[] args) {
+    long[] e = ctx.buf[args[1]];
+    long[] a = ctx.buf[args[2]];
+    long[] c = ctx.buf[args[3]];
+    int n = c.length;
+    if (e.length != n || a.length != n) {
+      throw new IllegalArgumentException("beaver_square: expected operands of " + n
+          + " words, but found e " + e.length + ", a " + a.length);
+    }
+    long[] out = new long[n];
+    if (ctx.party == 0) {
+      for (int i = 0; i < n; i++) {
+        out[i] = c[i] + e[i] * (2 * a[i] + e[i]);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        out[i] = c[i] + e[i] * 2 * a[i];
+      }
+    }
+    ctx.buf[args[0]] = out;
+  }
+
   /** mpc.beaver_matmul [out, e, d, a, b, c, mm]: c + e @ (b + [p0] d) + a @ d. */
   public static void matmul(Ctx ctx, int[] args) {
     MmDims mm = MmDims.of(new Args(args, 6).nextInts());

@@ -14,7 +14,7 @@ import onnx2mpc.runtime.Session;
  * <p>Component numbers: triple a = 0, b = 1, c = 2; and_multi masks = 0, products = 1; bit
  * r_bin = 0, r_arith = 1; bit_mul r_bin = 0, r_arith = 1, a = 2, a r = 3; trunc r = 0,
  * r >>> f = 1, msb r = 2; compare r = 0, monomials = 1; compare_mul also rho_bin = 2,
- * rho_arith = 3, a rho = 4. Where party 0 receives several components (trunc, bit_mul,
+ * rho_arith = 3, a rho = 4; square a = 0, c = 1. Where party 0 receives several components (trunc, bit_mul,
  * compare_mul), they come as one message of the arrays concatenated in component order.
  */
 public final class Dealer {
@@ -30,6 +30,14 @@ public final class Dealer {
     ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(sizes[0]);
     ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(sizes[1]);
     ctx.buf[args[2]] = corrected(ctx, corr, 2, sizes[2]);
+  }
+
+  /** mpc.dealer.square [a, c, corr, n]: arithmetic (a, c = a * a). */
+  public static void square(Ctx ctx, int[] args) {
+    long corr = args[2];
+    int n = args[3];
+    ctx.buf[args[0]] = ctx.session().dealerPrg(corr, 0).next(n);
+    ctx.buf[args[1]] = corrected(ctx, corr, 1, n);
   }
 
   /**

@@ -26,6 +26,16 @@ public final class DealerSide {
     s.sendToParty0(corr, minusOthers(s, corr, 2, c));
   }
 
+  /** mpc.dealer.square [a, c, corr, n]: c = a * a. */
+  public static void square(DealerSession s, int[] args) {
+    long corr = args[2];
+    long[] a = sum(s, corr, 0, args[3], 0);
+    for (int i = 0; i < a.length; i++) {
+      a[i] *= a[i];
+    }
+    s.sendToParty0(corr, minusOthers(s, corr, 1, a));
+  }
+
   /**
    * mpc.dealer.owner_triple [a, b, c, corr, kind, dims, owner]: a = sum of the non-owners'
    * expansions, b = the owner's expansion (the same in every repetition, see
