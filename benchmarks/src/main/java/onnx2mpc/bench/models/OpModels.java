@@ -17,10 +17,11 @@ import java.util.SplittableRandom;
  * CrypTen's (multiply 0.15 s, relu 1.17 s, exp 0.42 s, reciprocal 3.15 s, sigmoid 2.13 s,
  * softmax over 1000 x 1000 4.2 s, two parties).
  *
- * <p>Every model has one float input {@code x} and one output {@code y}. Mul squares its input
- * ({@code x * x}), so that both operands are secret and the product is a Beaver product, as in
- * CrypTen's benchmark; Softmax runs over the last axis of a [1000, 1000] input; the others take
- * [1, 1000000].
+ * <p>Mul multiplies two inputs {@code x} and {@code y} (both secret-shared, so the product is
+ * a Beaver product of two shared values, as in CrypTen's benchmark); Square is {@code x * x},
+ * which the compiler turns into a square pair (one opening instead of two); the others take one
+ * input {@code x}. Softmax runs over the last axis of a [1000, 1000] input; the others take
+ * [1, 1000000]. The output is {@code y} ({@code z} for Mul).
  *
  * <p>Reciprocal is only meaningful on positive inputs (Newton's iteration from CrypTen's
  * initial guess assumes them), so {@link #main} also writes {@code reciprocal-input.npy},
@@ -32,35 +33,44 @@ public final class OpModels {
   /** Rows and columns of the softmax input. */
   public static final int SOFTMAX_SIDE = 1000;
 
-  /** A benchmark op: file stem, ONNX op type, input shape. */
-  public record Op(String name, String opType, long... shape) {}
+  /** A benchmark op: file stem, ONNX op type, operand names (graph inputs), input shape. */
+  public record Op(String name, String opType, List<String> operands, long... shape) {
+    /** The graph inputs, in order: the distinct operands. */
+    public List<String> inputs() {
+      return operands.stream().distinct().toList();
+    }
+
+    /** The graph output's name: y, unless an input already has it. */
+    public String output() {
+      return operands.contains("y") ? "z" : "y";
+    }
+  }
 
   /** The ops {@link #main} writes, in the order of the table. */
   public static final List<Op> OPS = List.of(
-      new Op("mul", "Mul", 1, N),
-      new Op("relu", "Relu", 1, N),
-      new Op("exp", "Exp", 1, N),
-      new Op("reciprocal", "Reciprocal", 1, N),
-      new Op("sigmoid", "Sigmoid", 1, N),
-      new Op("softmax", "Softmax", SOFTMAX_SIDE, SOFTMAX_SIDE));
+      new Op("mul", "Mul", List.of("x", "y"), 1, N),
+      new Op("square", "Mul", List.of("x", "x"), 1, N),
+      new Op("relu", "Relu", List.of("x"), 1, N),
+      new Op("exp", "Exp", List.of("x"), 1, N),
+      new Op("reciprocal", "Reciprocal", List.of("x"), 1, N),
+      new Op("sigmoid", "Sigmoid", List.of("x"), 1, N),
+      new Op("softmax", "Softmax", List.of("x"), SOFTMAX_SIDE, SOFTMAX_SIDE));
 
   private OpModels() {}
 
   /** The one-node model of {@code op}, opset {@value ResNetGenerator#OPSET}. */
   public static ModelProto model(Op op) {
     NodeProto.Builder node = NodeProto.newBuilder().setName("/" + op.opType())
-        .setOpType(op.opType()).addInput("x").addOutput("y");
-    if (op.opType().equals("Mul")) {
-      node.addInput("x");
-    }
+        .setOpType(op.opType()).addAllInput(op.operands()).addOutput(op.output());
     if (op.opType().equals("Softmax")) {
       node.addAttribute(AttributeProto.newBuilder().setName("axis").setI(-1)
           .setType(AttributeProto.AttributeType.INT));
     }
-    GraphProto g = GraphProto.newBuilder().setName("op_" + op.name()).addNode(node)
-        .addInput(ResNetGenerator.valueInfo("x", op.shape()))
-        .addOutput(ResNetGenerator.valueInfo("y", op.shape()))
-        .build();
+    GraphProto.Builder g = GraphProto.newBuilder().setName("op_" + op.name()).addNode(node)
+        .addOutput(ResNetGenerator.valueInfo(op.output(), op.shape()));
+    for (String in : op.inputs()) {
+      g.addInput(ResNetGenerator.valueInfo(in, op.shape()));
+    }
     return ModelProto.newBuilder()
         .setIrVersion(ResNetGenerator.IR_VERSION)
         .setProducerName("onnx2mpc-bench")
@@ -80,7 +90,7 @@ public final class OpModels {
   }
 
   /**
-   * {@code OpModels [-o DIR]}: writes {@code mul.onnx}, {@code relu.onnx}, {@code exp.onnx},
+   * {@code OpModels [-o DIR]}: writes {@code mul.onnx}, {@code square.onnx}, {@code relu.onnx}, {@code exp.onnx},
    * {@code reciprocal.onnx}, {@code sigmoid.onnx}, {@code softmax.onnx} and
    * {@code reciprocal-input.npy} into DIR (default: the current directory).
    */

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.DoubleUnaryOperator;
 import onnx2mpc.frontend.OnnxImporter;
 import onnx2mpc.ir.Graph;
 import onnx2mpc.ir.Interpreter;
@@ -24,36 +23,43 @@ class OpModelsTest {
   @TempDir
   Path dir;
 
-  private static Tensor run(OpModels.Op op, double[] x) throws Exception {
+  /** Runs op's model in plaintext with every input set to x. */
+  private static Tensor run(OpModels.Op op, double[]... x) throws Exception {
     Graph g = OnnxImporter.convert(OpModels.model(op), op.name() + ".onnx");
     assertEquals(1, g.nodes().size(), g.toString());
-    assertEquals(List.of("x"), g.inputs().stream().map(v -> v.name()).toList());
+    assertEquals(op.inputs(), g.inputs().stream().map(v -> v.name()).toList());
+    assertEquals(x.length, g.inputs().size(), op.name());
     int[] dims = new int[op.shape().length];
     for (int i = 0; i < dims.length; i++) {
       dims[i] = (int) op.shape()[i];
     }
-    assertArrayEquals(dims, g.inputs().get(0).shape().dims());
-    return Interpreter.run(g, Map.of("x", Tensor.reals(Shape.of(dims), x))).values().iterator()
-        .next();
+    Map<String, Tensor> in = new java.util.HashMap<>();
+    for (int i = 0; i < x.length; i++) {
+      assertArrayEquals(dims, g.inputs().get(i).shape().dims());
+      in.put(op.inputs().get(i), Tensor.reals(Shape.of(dims), x[i]));
+    }
+    return Interpreter.run(g, in).values().iterator().next();
   }
 
   @Test
   void elementwiseModelsComputeTheirOp() throws Exception {
     double[] x = new SplittableRandom(4).doubles(OpModels.N, -3, 3).toArray();
-    Map<String, DoubleUnaryOperator> want = Map.of(
-        "mul", v -> v * v,
-        "relu", v -> Math.max(v, 0),
-        "exp", Math::exp,
-        "reciprocal", v -> 1 / v,
-        "sigmoid", v -> 1 / (1 + Math.exp(-v)));
+    double[] y = new SplittableRandom(6).doubles(OpModels.N, -3, 3).toArray();
+    Map<String, java.util.function.IntToDoubleFunction> want = Map.of(
+        "mul", i -> x[i] * y[i],
+        "square", i -> x[i] * x[i],
+        "relu", i -> Math.max(x[i], 0),
+        "exp", i -> Math.exp(x[i]),
+        "reciprocal", i -> 1 / x[i],
+        "sigmoid", i -> 1 / (1 + Math.exp(-x[i])));
     for (OpModels.Op op : OpModels.OPS) {
       if (op.opType().equals("Softmax")) {
         continue;
       }
-      double[] y = run(op, x).reals();
+      double[] out = (op.inputs().size() == 2 ? run(op, x, y) : run(op, x)).reals();
       for (int i = 0; i < OpModels.N; i += 99_991) {
-        assertEquals(want.get(op.name()).applyAsDouble(x[i]), y[i], 1e-9 * (1 + Math.abs(y[i])),
-            op.name() + " at " + i);
+        double w = want.get(op.name()).applyAsDouble(i);
+        assertEquals(w, out[i], 1e-9 * (1 + Math.abs(w)), op.name() + " at " + i);
       }
     }
   }
