@@ -146,36 +146,22 @@ public final class Ctx {
       return;
     }
     long t0 = System.nanoTime();
-    long[][] out = new long[parties][];
+    // Each peer's message is the staged shares it gets, in staging order, sent as they are.
+    long[][][] out = new long[parties][][];
     for (int q = 0; q < parties; q++) {
       if (q == party) {
         continue;
       }
-      int words = 0;
+      List<long[]> parts = new ArrayList<>();
       for (Staged s : staged) {
         if (sendsTo(s, q)) {
-          words += s.words;
-        }
-      }
-      long[] msg = null;
-      int off = 0;
-      for (Staged s : staged) {
-        if (sendsTo(s, q)) {
-          if (s.words == words) {
-            msg = s.share; // the only value for q: sent as it is, no copy
-          } else {
-            if (msg == null) {
-              msg = new long[words];
-            }
-            System.arraycopy(s.share, 0, msg, off, s.words);
-          }
-          off += s.words;
+          parts.add(s.share);
           metrics.addLayerBytes(s.layer, 8L * s.words);
         }
       }
-      out[q] = msg == null ? new long[0] : msg;
+      out[q] = parts.toArray(new long[0][]);
     }
-    long[][] in = session.exchange(round, out);
+    long[][] in = session.exchangeParts(round, out);
     int[] offsets = new int[parties];
     for (Staged s : staged) {
       if (!in(s.to, party)) {
@@ -196,7 +182,10 @@ public final class Ctx {
         buf[s.slot] = acc;
         continue;
       }
-      acc = !in(s.from, party) ? new long[s.words] : peersSend ? s.share.clone() : s.share;
+      // The first peer's share is combined with this party's into a fresh array in one pass
+      // (the staged share may be referenced elsewhere); later peers' are added in place.
+      long[] base = in(s.from, party) ? s.share : null;
+      acc = peersSend ? null : base;
       for (int q = 0; q < parties; q++) {
         if (q == party || !in(s.from, q)) {
           continue;
@@ -207,7 +196,9 @@ public final class Ctx {
           throw new ProtocolException("party " + party + ", round " + round
               + ": message from party " + q + " is shorter than the program expects");
         }
-        if (s.xor) {
+        if (acc == null) {
+          acc = combine(base, msg, off, s.words, s.xor);
+        } else if (s.xor) {
           for (int i = 0; i < s.words; i++) {
             acc[i] ^= msg[off + i];
           }
@@ -218,7 +209,7 @@ public final class Ctx {
         }
         offsets[q] = off + s.words;
       }
-      buf[s.slot] = acc;
+      buf[s.slot] = acc == null ? new long[s.words] : acc;
     }
     for (int q = 0; q < parties; q++) {
       if (q != party && in[q] != null && offsets[q] != in[q].length) {
@@ -232,6 +223,23 @@ public final class Ctx {
     }
     keepSlots.clear();
     metrics.round(round, System.nanoTime() - t0);
+  }
+
+  /** A new array of base + msg[off ..] (or XOR), or a copy of the message part if no base. */
+  private static long[] combine(long[] base, long[] msg, int off, int words, boolean xor) {
+    long[] acc = new long[words];
+    if (base == null) {
+      System.arraycopy(msg, off, acc, 0, words);
+    } else if (xor) {
+      for (int i = 0; i < words; i++) {
+        acc[i] = base[i] ^ msg[off + i];
+      }
+    } else {
+      for (int i = 0; i < words; i++) {
+        acc[i] = base[i] + msg[off + i];
+      }
+    }
+    return acc;
   }
 
   /** The one peer that sends s when this party does not, or -1. */

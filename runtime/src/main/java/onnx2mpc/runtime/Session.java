@@ -108,6 +108,30 @@ public interface Session extends AutoCloseable {
    */
   long[][] exchange(int round, long[][] outgoing);
 
+  /**
+   * {@link #exchange}, with each peer's message given as parts that are sent concatenated
+   * ({@code null}: nothing for that peer). Transports override it to send the parts without
+   * copying them into one array first.
+   */
+  default long[][] exchangeParts(int round, long[][][] outgoing) {
+    long[][] joined = new long[outgoing.length][];
+    for (int q = 0; q < outgoing.length; q++) {
+      if (outgoing[q] != null) {
+        long total = 0;
+        for (long[] p : outgoing[q]) {
+          total += p.length;
+        }
+        joined[q] = new long[Math.toIntExact(total)];
+        int off = 0;
+        for (long[] p : outgoing[q]) {
+          System.arraycopy(p, 0, joined[q], off, p.length);
+          off += p.length;
+        }
+      }
+    }
+    return exchange(round, joined);
+  }
+
   /** Bytes this party has sent to other parties so far. */
   long bytesSent();
 

@@ -90,8 +90,8 @@ public final class OpModels {
   }
 
   /**
-   * {@code OpModels [-o DIR]}: writes {@code mul.onnx}, {@code square.onnx}, {@code relu.onnx}, {@code exp.onnx},
-   * {@code reciprocal.onnx}, {@code sigmoid.onnx}, {@code softmax.onnx} and
+   * {@code OpModels [-o DIR]}: writes {@code mul.onnx}, {@code square.onnx}, {@code relu.onnx},
+   * {@code exp.onnx}, {@code reciprocal.onnx}, {@code sigmoid.onnx}, {@code softmax.onnx} and
    * {@code reciprocal-input.npy} into DIR (default: the current directory).
    */
   public static void main(String[] args) throws IOException {

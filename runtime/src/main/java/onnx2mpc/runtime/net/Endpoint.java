@@ -133,8 +133,13 @@ final class Endpoint {
   }
 
   void send(int peer, byte kind, long tag, long[] words, String context) {
+    send(peer, kind, tag, new long[][] {words}, context);
+  }
+
+  /** Sends the concatenation of {@code parts} as one message. */
+  void send(int peer, byte kind, long tag, long[][] parts, String context) {
     long deadline = System.nanoTime() + options.roundTimeout().toNanos();
-    link(peer).send(kind, tag, words, options.chunkBytes() / 8, deadline, context);
+    link(peer).send(kind, tag, parts, options.chunkBytes() / 8, deadline, context);
   }
 
   /** Sum of the bytes sent to / received from the given ids (frames and handshake included). */

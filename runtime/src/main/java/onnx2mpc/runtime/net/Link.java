@@ -125,17 +125,18 @@ final class Link {
   }
 
   /**
-   * Sends one message, chunked. Blocks while all send slots are in flight, so that a fast
-   * sender (the dealer) holds bounded memory; the peer's event loop reads eagerly, so the wait
-   * ends unless the peer is gone.
+   * Sends one message, the concatenation of {@code parts}, chunked. Blocks while all send
+   * slots are in flight, so that a fast sender (the dealer) holds bounded memory; the peer's
+   * event loop reads eagerly, so the wait ends unless the peer is gone.
    */
-  void send(byte kind, long tag, long[] words, int chunkWords, long deadlineNanos,
+  void send(byte kind, long tag, long[][] parts, int chunkWords, long deadlineNanos,
       String context) {
+    int total = Wire.totalWords(parts);
     int off = 0;
     do {
-      int n = Math.min(chunkWords, words.length - off);
+      int n = Math.min(chunkWords, total - off);
       ByteBuf b = freeSlot(Wire.chunkFrameBytes(n), deadlineNanos, context);
-      Wire.encodeChunk(b, kind, tag, words, off, n);
+      Wire.encodeChunk(b, kind, tag, parts, total, off, n);
       // The duplicate shares the slot's memory; the write releases it, the slot keeps its own
       // reference for the next frame.
       ChannelFuture f = channel.writeAndFlush(counter.count(b.retainedDuplicate()));
@@ -143,7 +144,7 @@ final class Link {
       lastWrite = f;
       nextSlot = (nextSlot + 1) % SEND_SLOTS;
       off += n;
-    } while (off < words.length);
+    } while (off < total);
   }
 
   /** The next slot, emptied, with room for {@code bytes}, once its previous write is done. */

@@ -159,12 +159,22 @@ public final class NetSession implements Session {
 
   @Override
   public long[][] exchange(int round, long[][] outgoing) {
+    long[][][] parts = new long[ep.parties][][];
+    for (int q : peers) {
+      parts[q] = outgoing == null || outgoing[q] == null ? null : new long[][] {outgoing[q]};
+    }
+    return exchangeParts(round, parts);
+  }
+
+  /** Sends each peer's parts as one message, straight from the arrays (no concatenation). */
+  @Override
+  public long[][] exchangeParts(int round, long[][][] outgoing) {
     String context = ep.me() + ", round " + round + ": ";
     long[][] in = new long[ep.parties][];
     try {
       ep.checkFatal(context);
       for (int q : peers) {
-        long[] msg = outgoing == null || outgoing[q] == null ? new long[0] : outgoing[q];
+        long[][] msg = outgoing == null || outgoing[q] == null ? new long[0][] : outgoing[q];
         ep.send(q, Wire.DATA, round, msg, context);
       }
       long deadline = System.nanoTime() + ep.options.roundTimeout().toNanos();

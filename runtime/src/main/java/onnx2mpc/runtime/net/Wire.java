@@ -3,6 +3,7 @@ package onnx2mpc.runtime.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
@@ -124,13 +125,46 @@ final class Wire {
 
   /** Appends the frame of words {@code off..off+n-1} of a message to {@code b}. */
   static void encodeChunk(ByteBuf b, byte kind, long tag, long[] words, int off, int n) {
-    b.writeInt(CHUNK_HEADER + 8 * n).writeByte(kind).writeLong(tag).writeInt(words.length)
+    encodeChunk(b, kind, tag, new long[][] {words}, words.length, off, n);
+  }
+
+  /**
+   * Appends the frame of words {@code off..off+n-1} of the message that is the concatenation
+   * of {@code parts} ({@code total} words), copying from the parts directly.
+   */
+  static void encodeChunk(ByteBuf b, byte kind, long tag, long[][] parts, int total, int off,
+      int n) {
+    b.writeInt(CHUNK_HEADER + 8 * n).writeByte(kind).writeLong(tag).writeInt(total)
         .writeInt(off);
-    if (n > 0) {
-      b.nioBuffer(b.writerIndex(), 8 * n).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
-          .put(words, off, n);
-      b.writerIndex(b.writerIndex() + 8 * n);
+    if (n == 0) {
+      return;
     }
+    LongBuffer to = b.nioBuffer(b.writerIndex(), 8 * n).order(ByteOrder.LITTLE_ENDIAN)
+        .asLongBuffer();
+    int p = 0;
+    int at = off;
+    while (at >= parts[p].length) {
+      at -= parts[p].length;
+      p++;
+    }
+    for (int left = n; left > 0; p++, at = 0) {
+      int k = Math.min(left, parts[p].length - at);
+      to.put(parts[p], at, k);
+      left -= k;
+    }
+    b.writerIndex(b.writerIndex() + 8 * n);
+  }
+
+  /** Words in all of {@code parts}. */
+  static int totalWords(long[][] parts) {
+    long total = 0;
+    for (long[] p : parts) {
+      total += p.length;
+    }
+    if (total > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("message of " + total + " words is too long");
+    }
+    return (int) total;
   }
 
   /** Copies {@code n} little-endian words from {@code src}'s reader index into dst. */

@@ -14,8 +14,9 @@ import onnx2mpc.runtime.Session;
  * <p>Component numbers: triple a = 0, b = 1, c = 2; and_multi masks = 0, products = 1; bit
  * r_bin = 0, r_arith = 1; bit_mul r_bin = 0, r_arith = 1, a = 2, a r = 3; trunc r = 0,
  * r >>> f = 1, msb r = 2; compare r = 0, monomials = 1; compare_mul also rho_bin = 2,
- * rho_arith = 3, a rho = 4; square a = 0, c = 1. Where party 0 receives several components (trunc, bit_mul,
- * compare_mul), they come as one message of the arrays concatenated in component order.
+ * rho_arith = 3, a rho = 4; square a = 0, c = 1. Where party 0 receives several components
+ * (trunc, bit_mul, compare_mul), they come as one message of the arrays concatenated in
+ * component order.
  */
 public final class Dealer {
   private Dealer() {}

@@ -51,6 +51,30 @@ class WireDecoderTest {
     assertTrue(ch.finishAndReleaseAll() || true);
   }
 
+  /** Frames cut from parts (empty ones too, split across frames) carry their concatenation. */
+  @Test
+  void aMessageSentInPartsArrivesAsTheirConcatenation() {
+    long[] all = new AesCtrPrg(AesCtrPrg.newSeed(), 0, 0).next(300);
+    int[] cuts = {0, 0, 70, 70, 71, 200, 300, 300};
+    long[][] parts = new long[cuts.length - 1][];
+    for (int p = 0; p + 1 < cuts.length; p++) {
+      parts[p] = java.util.Arrays.copyOfRange(all, cuts[p], cuts[p + 1]);
+    }
+    for (int chunk : new int[] {1, 64, 70, 299, 300, 1000}) {
+      EmbeddedChannel ch = channel();
+      for (int off = 0; off < all.length; off += chunk) {
+        int n = Math.min(chunk, all.length - off);
+        ByteBuf b = ALLOC.ioBuffer(Wire.chunkFrameBytes(n));
+        Wire.encodeChunk(b, Wire.DATA, 3, parts, Wire.totalWords(parts), off, n);
+        ch.writeInbound(b);
+      }
+      Wire.Message m = ch.readInbound();
+      assertArrayEquals(all, m.words(), "frames of " + chunk + " words");
+      assertNull(ch.readInbound());
+      ch.finishAndReleaseAll();
+    }
+  }
+
   @Test
   void chunkedMessagesAreReassembledFromAnySplit() {
     long[] words = new AesCtrPrg(AesCtrPrg.newSeed(), 0, 0).next(1000);
