@@ -1,13 +1,11 @@
 package onnx2mpc.codegen;
 
 import static org.objectweb.asm.Opcodes.AALOAD;
-import static org.objectweb.asm.Opcodes.AASTORE;
 import static org.objectweb.asm.Opcodes.ACC_FINAL;
 import static org.objectweb.asm.Opcodes.ACC_PRIVATE;
 import static org.objectweb.asm.Opcodes.ACC_PUBLIC;
 import static org.objectweb.asm.Opcodes.ACC_STATIC;
 import static org.objectweb.asm.Opcodes.ACC_SUPER;
-import static org.objectweb.asm.Opcodes.ACONST_NULL;
 import static org.objectweb.asm.Opcodes.ALOAD;
 import static org.objectweb.asm.Opcodes.BIPUSH;
 import static org.objectweb.asm.Opcodes.DUP;
@@ -52,7 +50,7 @@ import org.objectweb.asm.MethodVisitor;
  * private static void online0(Ctx ctx) {
  *   ctx.layer(3);
  *   Arith.mulAP(ctx, new int[] {7, 5, 2});   // one kernel call per mpc op
- *   ctx.buf[5] = null;                       // slots whose last use this was
+ *   ctx.release(5);                          // slots whose last use this was
  *   ctx.exchange(1);                         // end of round 1
  * }
  * }</pre>
@@ -231,7 +229,7 @@ public final class BytecodeGen {
     }
   }
 
-  /** {@code Ops.method(ctx, new int[] {...}); ctx.buf[s] = null; ...} */
+  /** {@code Ops.method(ctx, new int[] {...}); ctx.release(s); ...} */
   private static void call(MethodVisitor mv, Call c) {
     PartyCode.Kernel k = PartyCode.Kernel.of(c);
     mv.visitVarInsn(ALOAD, 0);
@@ -240,10 +238,8 @@ public final class BytecodeGen {
         "(" + CTX_DESC + "[I)V", false);
     for (int slot : c.frees()) {
       mv.visitVarInsn(ALOAD, 0);
-      mv.visitFieldInsn(GETFIELD, CTX, "buf", "[[J");
       pushInt(mv, slot);
-      mv.visitInsn(ACONST_NULL);
-      mv.visitInsn(AASTORE);
+      mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "release", "(I)V", false);
     }
   }
 

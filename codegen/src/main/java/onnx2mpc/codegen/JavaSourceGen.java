@@ -171,7 +171,7 @@ public final class JavaSourceGen {
           m.addStatement("$T.$L(ctx, $L)", ClassName.get(PartyCode.OPS_PACKAGE,
               k.simpleClass()), k.method(), intArray(c.args()));
           for (int slot : c.frees()) {
-            m.addStatement("ctx.buf[$L] = null", slot);
+            m.addStatement("ctx.release($L)", slot);
           }
         } else {
           int round = ((Exchange) s).round();

@@ -217,8 +217,8 @@ public final class PartyCode {
   /**
    * Upper bound of the bytecode for one step, as {@link BytecodeGen} or javac writes it: per
    * array element dup, index, value and iastore (BytecodeGen skips zeros, javac does not; javac
-   * loads wide ints with ldc, BytecodeGen builds them); per freed slot aload, getfield, index,
-   * aconst_null, aastore; plus the call, the array header and a possible {@code ctx.layer(i)}.
+   * loads wide ints with ldc, BytecodeGen builds them); per freed slot aload, index,
+   * invokevirtual release; plus the call, the array header and a possible {@code ctx.layer(i)}.
    */
   static int estimateBytes(Step s) {
     int layer = 8;
@@ -231,7 +231,7 @@ public final class PartyCode {
       bytes += 1 + pushBytes(i) + Math.max(pushBytes(a[i]), 3) + 1;
     }
     for (int f : c.frees()) {
-      bytes += 5 + pushBytes(f) + 2;
+      bytes += 1 + pushBytes(f) + 3;
     }
     return bytes;
   }

@@ -108,7 +108,7 @@ class BytecodeGenTest {
     // Layers input(2), Mul_0(3), output(4) in the online phase; none offline.
     assertEquals(3, count(text, "INVOKEVIRTUAL onnx2mpc/runtime/Ctx.layer (I)V"), text);
     assertEquals(2, count(text, "INVOKEVIRTUAL onnx2mpc/runtime/Ctx.exchange (I)V"), text);
-    assertEquals(5, count(text, "AASTORE"), text);
+    assertEquals(5, count(text, "INVOKEVIRTUAL onnx2mpc/runtime/Ctx.release (I)V"), text);
   }
 
   @Test

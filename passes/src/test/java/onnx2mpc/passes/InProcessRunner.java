@@ -168,7 +168,7 @@ public final class InProcessRunner {
         throw new IllegalStateException(t);
       }
       for (int f : c.frees()) {
-        ctx.buf[f] = null;
+        ctx.release(f);
       }
     }
   }

@@ -21,6 +21,8 @@ public final class Ctx {
   private final List<Staged> staged = new ArrayList<>();
   /** Values kept across the repetitions of one session, see {@link #kept}. */
   private final Map<Integer, long[]> kept;
+  /** Recycled value arrays, shared by the repetitions of one session. */
+  private final BufferPool pool;
   /** Slots whose value the next exchange writes and {@link #keepAfterExchange} keeps. */
   private final Map<Integer, Integer> keepSlots = new HashMap<>();
   private int publishes;
@@ -46,6 +48,16 @@ public final class Ctx {
    */
   public Ctx(Session session, int slots, ProgramData data, Metrics metrics,
       Map<Integer, long[]> kept) {
+    this(session, slots, data, metrics, kept, new BufferPool());
+  }
+
+  /**
+   * A context for one repetition of a session; {@code kept} and {@code pool} are the same in
+   * every repetition of the session.
+   */
+  public Ctx(Session session, int slots, ProgramData data, Metrics metrics,
+      Map<Integer, long[]> kept, BufferPool pool) {
+    this.pool = pool;
     this.kept = kept;
     this.reusesPublications = !kept.isEmpty();
     this.session = session;
@@ -87,7 +99,51 @@ public final class Ctx {
 
   /** Keeps {@code value} under {@code key} for the later repetitions of this session. */
   public void keep(int key, long[] value) {
+    pool.disown(value);
     kept.put(key, value);
+  }
+
+  /**
+   * An array of n words for a kernel's output, recycled when possible: its contents are
+   * arbitrary, so the kernel must write every element.
+   */
+  public long[] alloc(int n) {
+    return pool.take(n);
+  }
+
+  /**
+   * Frees {@code slot} after its value's last use (generated code calls this where the value
+   * dies). Its array goes back to the pool unless something else still refers to it: another
+   * slot (kernels may pass a value on as it is), a share staged for the next exchange, or a
+   * value kept for later repetitions.
+   */
+  public void release(int slot) {
+    long[] a = buf[slot];
+    buf[slot] = null;
+    if (pool.owns(a) && !referenced(a)) {
+      pool.give(a);
+    }
+  }
+
+  /** Gives a kernel's scratch array (never stored in a slot) back to the pool. */
+  public void recycle(long[] scratch) {
+    if (pool.owns(scratch)) {
+      pool.give(scratch);
+    }
+  }
+
+  private boolean referenced(long[] a) {
+    for (long[] b : buf) {
+      if (b == a) {
+        return true;
+      }
+    }
+    for (Staged s : staged) {
+      if (s.share == a) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** After the next exchange, keeps the value it writes into {@code slot} under {@code key}. */
@@ -163,6 +219,7 @@ public final class Ctx {
     }
     long[][] in = session.exchangeParts(round, out);
     int[] offsets = new int[parties];
+    boolean[] inSlot = new boolean[parties];
     for (Staged s : staged) {
       if (!in(s.to, party)) {
         continue;
@@ -179,6 +236,7 @@ public final class Ctx {
         // (the owner's masked weights are large, and a copy would double them).
         acc = in[soleSender];
         offsets[soleSender] = s.words;
+        inSlot[soleSender] = true;
         buf[s.slot] = acc;
         continue;
       }
@@ -217,8 +275,22 @@ public final class Ctx {
             + q + " has " + in[q].length + " words, expected " + offsets[q]);
       }
     }
+    // Received messages not stored as a value are dead once combined.
+    for (int q = 0; q < parties; q++) {
+      if (in[q] != null && !inSlot[q] && pool.owns(in[q])) {
+        pool.give(in[q]);
+      }
+    }
+    List<Staged> sent = new ArrayList<>(staged);
     staged.clear();
+    // A share whose slot was freed once staged is dead now that it is sent.
+    for (Staged s : sent) {
+      if (pool.owns(s.share) && !referenced(s.share)) {
+        pool.give(s.share);
+      }
+    }
     for (Map.Entry<Integer, Integer> k : keepSlots.entrySet()) {
+      pool.disown(buf[k.getValue()]);
       kept.put(k.getKey(), buf[k.getValue()]);
     }
     keepSlots.clear();
@@ -226,8 +298,8 @@ public final class Ctx {
   }
 
   /** A new array of base + msg[off ..] (or XOR), or a copy of the message part if no base. */
-  private static long[] combine(long[] base, long[] msg, int off, int words, boolean xor) {
-    long[] acc = new long[words];
+  private long[] combine(long[] base, long[] msg, int off, int words, boolean xor) {
+    long[] acc = alloc(words);
     if (base == null) {
       System.arraycopy(msg, off, acc, 0, words);
     } else if (xor) {

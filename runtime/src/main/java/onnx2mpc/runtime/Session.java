@@ -132,6 +132,12 @@ public interface Session extends AutoCloseable {
     return exchange(round, joined);
   }
 
+  /**
+   * Lets the transport take received messages' arrays from {@code pool}; the program gives
+   * them back once it has combined them ({@link Ctx#exchange}). Transports that copy need not.
+   */
+  default void useBufferPool(BufferPool pool) {}
+
   /** Bytes this party has sent to other parties so far. */
   long bytesSent();
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import onnx2mpc.runtime.BufferPool;
 import onnx2mpc.runtime.Ctx;
 import onnx2mpc.runtime.Metrics;
 import onnx2mpc.runtime.io.NpyArray;
@@ -101,8 +102,10 @@ public final class PartyMain {
       long tConnected = System.nanoTime();
       // The masked weights: published in the first repetition, kept for the others.
       Map<Integer, long[]> kept = new java.util.HashMap<>();
+      BufferPool pool = new BufferPool(); // value arrays, recycled across repetitions too
+      session.useBufferPool(pool);
       for (int e = 0; e < reps.total(); e++) {
-        reps.add(runOnce(session, e, reps, program, data, info.layerSlots(), kept));
+        reps.add(runOnce(session, e, reps, program, data, info.layerSlots(), kept, pool));
       }
       long sent = session.bytesSent();
       long received = session.bytesReceived();
@@ -193,10 +196,11 @@ public final class PartyMain {
    * repetition's buffers are garbage by then, so repeating does not raise the peak memory.
    */
   private static Repetitions.Rep runOnce(NetSession session, int epoch, Repetitions reps,
-      PartyProgram program, JarProgramData data, int layers, Map<Integer, long[]> kept) {
+      PartyProgram program, JarProgramData data, int layers, Map<Integer, long[]> kept,
+      BufferPool pool) {
     session.beginEpoch(epoch, reps.total());
     Metrics metrics = new Metrics(layers);
-    Ctx ctx = new Ctx(session, program.slots(), data, metrics, kept);
+    Ctx ctx = new Ctx(session, program.slots(), data, metrics, kept, pool);
     long b0 = session.bytesSent();
     long tOffline = System.nanoTime();
     program.offline(ctx);

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import onnx2mpc.runtime.BufferPool;
 import onnx2mpc.runtime.ProtocolException;
 
 /**
@@ -22,6 +23,7 @@ final class Endpoint {
   final int self;
   final int parties;
   final NetOptions options;
+  private volatile BufferPool arrays;
   private final EventLoopGroup group;
   /** One permit per event; the program's thread drains, re-polls, then waits for more. */
   private final Semaphore events = new Semaphore(0);
@@ -58,12 +60,23 @@ final class Endpoint {
     Endpoint ep = new Endpoint(self, parties, options);
     try {
       ep.links = new Setup(self, parties, digest, hosts, options, ep.group, ep.channels,
-          ep.events::release).run();
+          ep.events::release, ep::newArray).run();
       return ep;
     } catch (RuntimeException | Error e) {
       ep.kill();
       throw e;
     }
+  }
+
+  /** Received messages' arrays: from the program's pool once it has one, else new. */
+  private long[] newArray(int words) {
+    BufferPool pool = arrays;
+    return pool == null ? new long[words] : pool.take(words);
+  }
+
+  /** Lets received messages take their arrays from (and the program return them to) pool. */
+  void useArrays(BufferPool pool) {
+    arrays = pool;
   }
 
   // ---- program side

@@ -1,5 +1,6 @@
 package onnx2mpc.runtime.net;
 
+import onnx2mpc.runtime.BufferPool;
 import onnx2mpc.runtime.Prg;
 import onnx2mpc.runtime.ProtocolException;
 import onnx2mpc.runtime.Session;
@@ -113,6 +114,11 @@ public final class NetSession implements Session {
           + "; give every party and the dealer the same --repeat and --warmup";
     }
     return null;
+  }
+
+  @Override
+  public void useBufferPool(BufferPool pool) {
+    ep.useArrays(pool);
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import javax.net.ssl.SSLException;
 import onnx2mpc.runtime.ProtocolException;
 
@@ -39,6 +40,8 @@ final class Setup implements PeerHandler.Host {
   static final int SOCKET_BUFFER_BYTES = 4 << 20;
   private static final RecvByteBufAllocator RECEIVE_BUFFERS =
       new AdaptiveRecvByteBufAllocator(64 << 10, 1 << 20, 4 << 20);
+  /** Where received messages' arrays come from. */
+  private final IntFunction<long[]> arrays;
   /** Every connection's buffers: large ones are kept and reused. */
   private final ReusedBuffers buffers = new ReusedBuffers();
 
@@ -64,7 +67,9 @@ final class Setup implements PeerHandler.Host {
    * @param signal wakes the program thread when a link receives something
    */
   Setup(int self, int parties, String digest, Hosts hosts, NetOptions options,
-      EventLoopGroup group, Set<Channel> channels, Runnable signal) {
+      EventLoopGroup group, Set<Channel> channels, Runnable signal,
+      IntFunction<long[]> arrays) {
+    this.arrays = arrays;
     this.self = self;
     this.parties = parties;
     this.digest = digest;
@@ -270,7 +275,7 @@ final class Setup implements PeerHandler.Host {
           ssl.setHandshakeTimeoutMillis(options.connectTimeout().toMillis());
           ch.pipeline().addLast(ssl);
         }
-        ch.pipeline().addLast(counter, new WireDecoder(),
+        ch.pipeline().addLast(counter, new WireDecoder(arrays),
             new PeerHandler(Setup.this, dialed, counter));
         Consumer<SocketChannel> tap = wireTap;
         if (tap != null) {

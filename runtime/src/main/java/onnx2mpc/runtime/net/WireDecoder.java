@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntFunction;
 
 /**
  * Turns the decrypted byte stream into {@link Wire.Hello}, {@link Wire.Abort} and whole
@@ -41,6 +42,16 @@ final class WireDecoder extends ChannelInboundHandlerAdapter {
   private long tag;
   private long[] words;
   private int filled;
+  /** Where message arrays come from (every word gets written, so recycled ones will do). */
+  private final IntFunction<long[]> arrays;
+
+  WireDecoder() {
+    this(long[]::new);
+  }
+
+  WireDecoder(IntFunction<long[]> arrays) {
+    this.arrays = arrays;
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -182,7 +193,7 @@ final class WireDecoder extends ChannelInboundHandlerAdapter {
       }
       kind = type;
       tag = t;
-      words = new long[total];
+      words = arrays.apply(total);
       filled = 0;
     } else if (type != kind || t != tag || total != words.length || offset != filled) {
       throw new CorruptedFrameException("chunk (type " + type + ", tag " + t + ", " + total

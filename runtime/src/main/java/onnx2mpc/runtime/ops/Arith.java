@@ -27,8 +27,9 @@ public final class Arith {
         throw new IllegalStateException("share: expected party " + owner
             + " to hold its private operand in slot " + args[1] + ", but found none");
       }
-      long[] out = x.clone();
-      long[] mask = new long[x.length];
+      long[] out = ctx.alloc(x.length);
+      System.arraycopy(x, 0, out, 0, x.length);
+      long[] mask = ctx.alloc(x.length);
       for (int q = 0; q < ctx.parties; q++) {
         if (q != owner) {
           ctx.session().pairPrg(q, nonce).fill(mask);
@@ -37,6 +38,7 @@ public final class Arith {
           }
         }
       }
+      ctx.recycle(mask);
       ctx.buf[args[0]] = out;
     } else {
       int n;
@@ -47,8 +49,9 @@ public final class Arith {
             + " nonce at non-owner party " + ctx.party + ", but found only " + args.length
             + " arguments");
       }
-      Prg prg = ctx.session().pairPrg(owner, nonce);
-      ctx.buf[args[0]] = prg.next(n);
+      long[] r = ctx.alloc(n);
+      ctx.session().pairPrg(owner, nonce).fill(r);
+      ctx.buf[args[0]] = r;
     }
   }
 
@@ -61,7 +64,7 @@ public final class Arith {
       return;
     }
     check("add_aa", a, b);
-    long[] out = new long[a.length];
+    long[] out = ctx.alloc(a.length);
     for (int i = 0; i < out.length; i++) {
       out[i] = a[i] + b[i];
     }
@@ -77,7 +80,7 @@ public final class Arith {
       return;
     }
     check("sub_aa", a, b);
-    long[] out = new long[a.length];
+    long[] out = ctx.alloc(a.length);
     for (int i = 0; i < out.length; i++) {
       out[i] = a[i] - b[i];
     }
@@ -101,12 +104,12 @@ public final class Arith {
       return;
     }
     if (ctx.party != 0) {
-      ctx.buf[args[0]] = a.clone();
+      ctx.buf[args[0]] = a; // values are never mutated: no copy needed
       return;
     }
     long[] p = ctx.buf[args[2]];
     check(sign > 0 ? "add_ap" : "sub_ap", a, p);
-    long[] out = new long[a.length];
+    long[] out = ctx.alloc(a.length);
     for (int i = 0; i < out.length; i++) {
       out[i] = a[i] + sign * p[i];
     }
@@ -120,7 +123,7 @@ public final class Arith {
       ctx.buf[args[0]] = null;
       return;
     }
-    long[] out = new long[a.length];
+    long[] out = ctx.alloc(a.length);
     if (ctx.party == 0) {
       long[] p = ctx.buf[args[1]];
       check("sub_pa", a, p);
@@ -142,7 +145,7 @@ public final class Arith {
       ctx.buf[args[0]] = null;
       return;
     }
-    long[] out = new long[a.length];
+    long[] out = ctx.alloc(a.length);
     for (int i = 0; i < out.length; i++) {
       out[i] = -a[i];
     }
@@ -158,7 +161,7 @@ public final class Arith {
     }
     long[] p = ctx.buf[args[2]];
     check("mul_ap", a, p);
-    long[] out = new long[a.length];
+    long[] out = ctx.alloc(a.length);
     for (int i = 0; i < out.length; i++) {
       out[i] = a[i] * p[i];
     }
@@ -173,7 +176,7 @@ public final class Arith {
       ctx.buf[args[0]] = null;
       return;
     }
-    long[] out = new long[a.length];
+    long[] out = ctx.alloc(a.length);
     for (int i = 0; i < out.length; i++) {
       out[i] = a[i] * c;
     }
@@ -188,7 +191,7 @@ public final class Arith {
       ctx.buf[args[0]] = null;
       return;
     }
-    long[] out = new long[a.length];
+    long[] out = ctx.alloc(a.length);
     for (int i = 0; i < out.length; i++) {
       out[i] = a[i] + c;
     }
@@ -241,7 +244,7 @@ public final class Arith {
       return;
     }
     long[] v = ctx.buf[args[2]];
-    long[] out = new long[a.length];
+    long[] out = ctx.alloc(a.length);
     for (int i = 0; i < out.length; i++) {
       out[i] = a[i] + v[i];
     }

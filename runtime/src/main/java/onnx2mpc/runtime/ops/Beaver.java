@@ -25,7 +25,7 @@ public final class Beaver {
           + " words, but found e " + e.length + ", d " + d.length + ", a " + a.length + ", b "
           + b.length);
     }
-    long[] out = new long[n];
+    long[] out = ctx.alloc(n);
     if (ctx.party == 0) {
       for (int i = 0; i < n; i++) {
         out[i] = c[i] + e[i] * (b[i] + d[i]) + a[i] * d[i];
@@ -51,7 +51,7 @@ public final class Beaver {
       throw new IllegalArgumentException("beaver_square: expected operands of " + n
           + " words, but found e " + e.length + ", a " + a.length);
     }
-    long[] out = new long[n];
+    long[] out = ctx.alloc(n);
     if (ctx.party == 0) {
       for (int i = 0; i < n; i++) {
         out[i] = c[i] + e[i] * (2 * a[i] + e[i]);

@@ -1,6 +1,7 @@
 package onnx2mpc.runtime.ops;
 
 import onnx2mpc.runtime.Ctx;
+import onnx2mpc.runtime.Prg;
 import onnx2mpc.runtime.Session;
 
 /**
@@ -28,8 +29,8 @@ public final class Dealer {
     int kind = in.next();
     int[] sizes = TripleKind.sizes(kind, in.nextInts());
     Session s = ctx.session();
-    ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(sizes[0]);
-    ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(sizes[1]);
+    ctx.buf[args[0]] = expand(ctx, s.dealerPrg(corr, 0), sizes[0]);
+    ctx.buf[args[1]] = expand(ctx, s.dealerPrg(corr, 1), sizes[1]);
     ctx.buf[args[2]] = corrected(ctx, corr, 2, sizes[2]);
   }
 
@@ -37,7 +38,7 @@ public final class Dealer {
   public static void square(Ctx ctx, int[] args) {
     long corr = args[2];
     int n = args[3];
-    ctx.buf[args[0]] = ctx.session().dealerPrg(corr, 0).next(n);
+    ctx.buf[args[0]] = expand(ctx, ctx.session().dealerPrg(corr, 0), n);
     ctx.buf[args[1]] = corrected(ctx, corr, 1, n);
   }
 
@@ -55,10 +56,11 @@ public final class Dealer {
     int owner = in.next();
     Session s = ctx.session();
     boolean isOwner = ctx.party == owner;
-    ctx.buf[args[0]] = isOwner ? new long[sizes[0]] : s.dealerPrg(corr, 0).next(sizes[0]);
+    ctx.buf[args[0]] = isOwner ? new long[sizes[0]]
+        : expand(ctx, s.dealerPrg(corr, 0), sizes[0]);
     // The owner's only use of b is to publish w - b, done once per session (Comm.publishMasked).
     ctx.buf[args[1]] = isOwner && !ctx.reusesPublications()
-        ? s.dealerPrgOnce(corr, 1).next(sizes[1]) : null;
+        ? expand(ctx, s.dealerPrgOnce(corr, 1), sizes[1]) : null;
     ctx.buf[args[2]] = corrected(ctx, corr, 2, sizes[2]);
   }
 
@@ -73,7 +75,7 @@ public final class Dealer {
     int words = in.next();
     int m = in.next();
     int subsets = in.nextInts().length;
-    ctx.buf[args[0]] = ctx.session().dealerPrg(corr, 0).next(m * words);
+    ctx.buf[args[0]] = expand(ctx, ctx.session().dealerPrg(corr, 0), m * words);
     ctx.buf[args[1]] = corrected(ctx, corr, 1, subsets * words);
   }
 
@@ -84,7 +86,7 @@ public final class Dealer {
   public static void bit(Ctx ctx, int[] args) {
     long corr = args[2];
     int n = args[3];
-    ctx.buf[args[0]] = ctx.session().dealerPrg(corr, 0).next(Bits.blocks(n));
+    ctx.buf[args[0]] = expand(ctx, ctx.session().dealerPrg(corr, 0), Bits.blocks(n));
     ctx.buf[args[1]] = corrected(ctx, corr, 1, n);
   }
 
@@ -97,15 +99,15 @@ public final class Dealer {
     long corr = args[4];
     int n = args[5];
     Session s = ctx.session();
-    ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(Bits.blocks(n));
-    ctx.buf[args[2]] = s.dealerPrg(corr, 2).next(n);
+    ctx.buf[args[0]] = expand(ctx, s.dealerPrg(corr, 0), Bits.blocks(n));
+    ctx.buf[args[2]] = expand(ctx, s.dealerPrg(corr, 2), n);
     if (ctx.party == 0) {
       long[] both = receive(s, corr, 2 * n);
       ctx.buf[args[1]] = java.util.Arrays.copyOfRange(both, 0, n);
       ctx.buf[args[3]] = java.util.Arrays.copyOfRange(both, n, 2 * n);
     } else {
-      ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(n);
-      ctx.buf[args[3]] = s.dealerPrg(corr, 3).next(n);
+      ctx.buf[args[1]] = expand(ctx, s.dealerPrg(corr, 1), n);
+      ctx.buf[args[3]] = expand(ctx, s.dealerPrg(corr, 3), n);
     }
   }
 
@@ -118,7 +120,7 @@ public final class Dealer {
     long corr = args[2];
     int n = args[3];
     int words = Compare.monomialRows(args[4], args[5]) * Bits.blocks(n);
-    ctx.buf[args[0]] = ctx.session().dealerPrg(corr, 0).next(n);
+    ctx.buf[args[0]] = expand(ctx, ctx.session().dealerPrg(corr, 0), n);
     ctx.buf[args[1]] = corrected(ctx, corr, 1, words);
   }
 
@@ -134,17 +136,17 @@ public final class Dealer {
     int n = args[6];
     int words = Compare.monomialRows(args[7], args[8]) * Bits.blocks(n);
     Session s = ctx.session();
-    ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(n);
-    ctx.buf[args[2]] = s.dealerPrg(corr, 2).next(Bits.blocks(n));
+    ctx.buf[args[0]] = expand(ctx, s.dealerPrg(corr, 0), n);
+    ctx.buf[args[2]] = expand(ctx, s.dealerPrg(corr, 2), Bits.blocks(n));
     if (ctx.party == 0) {
       long[] all = receive(s, corr, words + 2 * n);
       ctx.buf[args[1]] = java.util.Arrays.copyOfRange(all, 0, words);
       ctx.buf[args[3]] = java.util.Arrays.copyOfRange(all, words, words + n);
       ctx.buf[args[4]] = java.util.Arrays.copyOfRange(all, words + n, words + 2 * n);
     } else {
-      ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(words);
-      ctx.buf[args[3]] = s.dealerPrg(corr, 3).next(n);
-      ctx.buf[args[4]] = s.dealerPrg(corr, 4).next(n);
+      ctx.buf[args[1]] = expand(ctx, s.dealerPrg(corr, 1), words);
+      ctx.buf[args[3]] = expand(ctx, s.dealerPrg(corr, 3), n);
+      ctx.buf[args[4]] = expand(ctx, s.dealerPrg(corr, 4), n);
     }
   }
 
@@ -156,7 +158,7 @@ public final class Dealer {
   public static void onehot(Ctx ctx, int[] args) {
     long corr = args[2];
     int n = args[3];
-    ctx.buf[args[0]] = ctx.session().dealerPrg(corr, 0).next(n);
+    ctx.buf[args[0]] = expand(ctx, ctx.session().dealerPrg(corr, 0), n);
     ctx.buf[args[1]] = corrected(ctx, corr, 1, (1 << args[4]) * n);
   }
 
@@ -169,20 +171,28 @@ public final class Dealer {
     long corr = args[3];
     int n = args[4];
     Session s = ctx.session();
-    ctx.buf[args[0]] = s.dealerPrg(corr, 0).next(n);
+    ctx.buf[args[0]] = expand(ctx, s.dealerPrg(corr, 0), n);
     if (ctx.party == 0) {
       long[] both = receive(s, corr, 2 * n);
       ctx.buf[args[1]] = java.util.Arrays.copyOfRange(both, 0, n);
       ctx.buf[args[2]] = java.util.Arrays.copyOfRange(both, n, 2 * n);
     } else {
-      ctx.buf[args[1]] = s.dealerPrg(corr, 1).next(n);
-      ctx.buf[args[2]] = s.dealerPrg(corr, 2).next(n);
+      ctx.buf[args[1]] = expand(ctx, s.dealerPrg(corr, 1), n);
+      ctx.buf[args[2]] = expand(ctx, s.dealerPrg(corr, 2), n);
     }
+  }
+
+  /** The next n words of prg, in a recycled array. */
+  private static long[] expand(Ctx ctx, Prg prg, int n) {
+    long[] a = ctx.alloc(n);
+    prg.fill(a);
+    return a;
   }
 
   private static long[] corrected(Ctx ctx, long corr, int component, int words) {
     Session s = ctx.session();
-    return ctx.party == 0 ? receive(s, corr, words) : s.dealerPrg(corr, component).next(words);
+    return ctx.party == 0 ? receive(s, corr, words)
+        : expand(ctx, s.dealerPrg(corr, component), words);
   }
 
   private static long[] receive(Session s, long corr, int words) {

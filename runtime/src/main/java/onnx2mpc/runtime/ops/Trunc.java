@@ -18,7 +18,7 @@ public final class Trunc {
     }
     long[] x = ctx.buf[args[1]];
     int f = args[2];
-    long[] out = new long[x.length];
+    long[] out = ctx.alloc(x.length);
     if (ctx.party == 0) {
       for (int i = 0; i < out.length; i++) {
         out[i] = x[i] >> f;
@@ -57,7 +57,7 @@ public final class Trunc {
     long high = 1L << (64 - f);
     long bias = 1L << (62 - f);
     boolean p0 = ctx.party == 0;
-    long[] out = new long[n];
+    long[] out = ctx.alloc(n);
     for (int i = 0; i < n; i++) {
       long v = (1 - (z[i] >>> 63)) * high * msb[i] - rs[i];
       if (p0) {
