@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
-import onnx2mpc.runtime.local.LocalNetwork;
 import org.junit.jupiter.api.Test;
 
 class BufferPoolTest {
@@ -61,48 +59,5 @@ class BufferPoolTest {
     assertSame(b, y);
     assertNotSame(a, z);
     assertEquals(0, p.freeWords());
-  }
-
-  private static Ctx ctx() {
-    return new Ctx(LocalNetwork.create(1).party(0), 4, null, new Metrics(0), new HashMap<>(),
-        new BufferPool(1 << 20));
-  }
-
-  @Test
-  void aFreedSlotStillHeldElsewhereIsNotRecycled() {
-    Ctx ctx = ctx();
-    long[] v = ctx.alloc(N);
-    ctx.buf[0] = v;
-    ctx.buf[1] = v; // a kernel passed the value on as it is
-    ctx.release(0);
-    assertNotSame(v, ctx.alloc(N), "slot 1 still holds it");
-    ctx.release(1);
-    assertSame(v, ctx.alloc(N));
-  }
-
-  @Test
-  void aStagedShareIsRecycledOnlyOnceSent() {
-    Ctx ctx = ctx();
-    long[] share = ctx.alloc(N);
-    ctx.buf[0] = share;
-    ctx.stageOpen(1, share, false);
-    ctx.release(0);
-    assertNotSame(share, ctx.alloc(N), "staged for the exchange");
-    ctx.exchange(1);
-    // One party: the opened value is its own share, now in slot 1.
-    assertSame(share, ctx.buf[1]);
-    ctx.release(1);
-    assertSame(share, ctx.alloc(N));
-  }
-
-  @Test
-  void aKeptValueIsNeverRecycled() {
-    Ctx ctx = ctx();
-    long[] v = ctx.alloc(N);
-    ctx.buf[0] = v;
-    ctx.keep(7, v);
-    ctx.release(0);
-    assertNotSame(v, ctx.alloc(N));
-    assertSame(v, ctx.kept(7));
   }
 }
