@@ -9,6 +9,8 @@ import java.util.Arrays;
  * since its im2col matrix would be as large as the work.
  */
 public final class ConvKernels {
+  private static final ThreadLocal<long[]> COLUMNS = new ThreadLocal<>();
+
   private ConvKernels() {}
 
   /** Returns conv(x, w) as a fresh array. */
@@ -45,7 +47,8 @@ public final class ConvKernels {
         }
       });
     } else {
-      long[] col = direct ? null : new long[k * p];
+      // Kept per thread: conv1's columns of a 224 x 224 image are 15 MB.
+      long[] col = direct ? null : Scratch.get(COLUMNS, k * p);
       for (int u = 0; u < units; u++) {
         unit(d, x, w, out, u, col, true);
       }

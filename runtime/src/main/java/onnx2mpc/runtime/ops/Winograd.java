@@ -96,6 +96,9 @@ public final class Winograd {
   }
 
   /** Returns f(x, u) as a fresh array [n, o, oh, ow]. */
+  private static final ThreadLocal<long[]> TRANSFORMED = new ThreadLocal<>();
+  private static final ThreadLocal<long[]> PRODUCTS = new ThreadLocal<>();
+
   public static long[] conv(ConvDims d, long[] x, long[] u) {
     long[] out = new long[d.outSize()];
     convAdd(d, x, u, out);
@@ -126,8 +129,9 @@ public final class Winograd {
     int o = d.o();
     int vs = stride("transformed input", c, tiles);
     int ms = stride("product", o, tiles);
-    long[] v = new long[size("transformed input", 16L * vs)];
-    long[] m = new long[size("product", 16L * ms)];
+    // Kept per thread: a ResNet layer's transforms are megabytes, on every call.
+    long[] v = Scratch.get(TRANSFORMED, size("transformed input", 16L * vs));
+    long[] m = Scratch.get(PRODUCTS, size("product", 16L * ms));
     int inTasks = Parallel.tasksFor(16L * c * tiles, c);
     int outTasks = Parallel.tasksFor(16L * o * tiles, o);
     for (int img = 0; img < d.n(); img++) {
@@ -135,9 +139,7 @@ public final class Winograd {
       int outOff = img * o * d.oh() * d.ow();
       Parallel.run(inTasks, t -> input(d, x, xOff, v, vs, tw, tiles,
           Parallel.chunk(c, inTasks, t), Parallel.chunk(c, inTasks, t + 1)));
-      if (img > 0) {
-        Arrays.fill(m, 0L);
-      }
+      Arrays.fill(m, 0, 16 * ms, 0L); // products accumulate; V is written whole
       products(u, v, vs, m, ms, o, c, tiles);
       Parallel.run(outTasks, t -> output(d, m, ms, out, outOff, tiles,
           Parallel.chunk(o, outTasks, t), Parallel.chunk(o, outTasks, t + 1)));
