@@ -84,7 +84,10 @@ public final class BufferPool {
     return a != null && handedOut.contains(a);
   }
 
-  /** Takes back an array this pool handed out, which nothing references any more. */
+  /**
+   * Takes back an array this pool handed out, which nothing references any more; any other
+   * array (foreign, disowned, already back) is ignored.
+   */
   public synchronized void give(long[] a) {
     if (!handedOut.remove(a) || a.length > capacityWords) {
       return;

@@ -127,9 +127,7 @@ public final class Ctx {
 
   /** Gives a kernel's scratch array (never stored in a slot) back to the pool. */
   public void recycle(long[] scratch) {
-    if (pool.owns(scratch)) {
-      pool.give(scratch);
-    }
+    pool.give(scratch);
   }
 
   private boolean referenced(long[] a) {
@@ -277,7 +275,7 @@ public final class Ctx {
     }
     // Received messages not stored as a value are dead once combined.
     for (int q = 0; q < parties; q++) {
-      if (in[q] != null && !inSlot[q] && pool.owns(in[q])) {
+      if (in[q] != null && !inSlot[q]) {
         pool.give(in[q]);
       }
     }
