@@ -37,6 +37,13 @@ public final class CompileOpts {
       description = "Fractional bits of the fixed-point encoding (default: ${DEFAULT-VALUE}).")
   int precision;
 
+  @Option(names = "--truncation", paramLabel = "local|exact", defaultValue = "local",
+      description = "How 2 parties truncate fixed-point products: local (no communication;"
+          + " an element is wrong by about 2^(64 - precision) with probability about |x| / 2^64)"
+          + " or exact (through the dealer: one round per truncation). 3 or more parties always"
+          + " use exact (default: ${DEFAULT-VALUE}).")
+  String truncation;
+
   @Option(names = "--input-shape", paramLabel = "INPUT=D,D,...",
       description = "Concrete shape for an input with symbolic dimensions, e.g."
           + " input=1,3,224,224 (repeatable).")
@@ -91,9 +98,21 @@ public final class CompileOpts {
       mask |= 1 << p;
     }
     try {
-      return new CompileOptions(parties, owners, w, mask, precision);
+      return new CompileOptions(parties, owners, w, mask, precision, exactTruncation());
     } catch (IllegalArgumentException e) {
       throw new Main.UserError(e.getMessage(), Main.EXIT_USAGE);
+    }
+  }
+
+  private boolean exactTruncation() {
+    switch (truncation) {
+      case "local":
+        return false;
+      case "exact":
+        return true;
+      default:
+        throw new Main.UserError("--truncation: expected local or exact, but found '"
+            + truncation + "'", Main.EXIT_USAGE);
     }
   }
 

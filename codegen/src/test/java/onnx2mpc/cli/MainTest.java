@@ -60,6 +60,22 @@ class MainTest {
     r = cli("compile", m.toString(), "-o", dir.toString(), "--output-to", "5");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--output-to: expected parties 0..1, but found 5"), r.err());
+    r = cli("compile", m.toString(), "-o", dir.toString(), "--truncation", "approx");
+    assertEquals(2, r.code());
+    assertEquals("onnx2mpc: error: --truncation: expected local or exact, but found 'approx'\n",
+        r.err());
+  }
+
+  @Test
+  void exactTruncationAddsTheDealersRound() throws Exception {
+    Path m = TinyModels.matmul(dir.resolve("m.onnx"));
+    Result local = cli("inspect", m.toString());
+    Result exact = cli("inspect", m.toString(), "--truncation", "exact");
+    assertEquals(0, exact.code(), exact.err());
+    assertTrue(local.out().contains("total: 2 online rounds"), local.out());
+    assertTrue(exact.out().contains("total: 3 online rounds"), exact.out());
+    String row = exact.out().lines().filter(l -> l.startsWith("mm ")).findFirst().orElseThrow();
+    assertTrue(row.contains("trunc"), row);
   }
 
   @Test

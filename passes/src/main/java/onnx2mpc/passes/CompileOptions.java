@@ -10,9 +10,13 @@ import java.util.Map;
  * @param weightsOwner party that owns the initializers, or -1 when they are public
  * @param outputToMask bitmask of the parties that learn the outputs; 0 = the inputs' owners
  * @param precision fractional bits of the fixed-point encoding
+ * @param exactTruncation with 2 parties, truncate through the dealer (one round and one
+ *     opening per truncation, never wrong) instead of locally (SecureML: no communication, but
+ *     an element is wrong by about 2^(64 - f) with probability about |x| / 2^64); with 3 or more
+ *     parties truncation always goes through the dealer
  */
 public record CompileOptions(int parties, Map<String, Integer> inputOwners, int weightsOwner,
-    int outputToMask, int precision) {
+    int outputToMask, int precision, boolean exactTruncation) {
   public static final int DEFAULT_PRECISION = 16;
 
   public CompileOptions {
@@ -39,6 +43,12 @@ public record CompileOptions(int parties, Map<String, Integer> inputOwners, int 
             + e.getValue() + ", but parties are 0.." + (parties - 1));
       }
     }
+  }
+
+  /** Options with the default truncation (local for 2 parties). */
+  public CompileOptions(int parties, Map<String, Integer> inputOwners, int weightsOwner,
+      int outputToMask, int precision) {
+    this(parties, inputOwners, weightsOwner, outputToMask, precision, false);
   }
 
   public static CompileOptions defaults() {

@@ -51,7 +51,7 @@ public final class Lowering {
   private Lowering(Graph src, CompileOptions opts) {
     this.src = src;
     this.opts = opts;
-    this.b = new MpcBuilder(opts.parties(), opts.precision());
+    this.b = new MpcBuilder(opts.parties(), opts.precision(), opts.exactTruncation());
     this.circuits = new Circuits(b);
     this.linear = new LowerLinear(this);
     this.elementwise = new LowerElementwise(this);

@@ -25,14 +25,21 @@ public final class MpcBuilder {
   final Graph g = new Graph();
   final int parties;
   final int precision;
+  /** Two parties truncate through the dealer too (see {@link #truncTo}). */
+  private final boolean exactTruncation;
   private final List<ConstSpec> constants = new ArrayList<>();
   private int nextCorr;
   private int nextNonce;
   private String origin;
 
   public MpcBuilder(int parties, int precision) {
+    this(parties, precision, false);
+  }
+
+  public MpcBuilder(int parties, int precision, boolean exactTruncation) {
     this.parties = parties;
     this.precision = precision;
+    this.exactTruncation = exactTruncation;
     g.properties().put("parties", Integer.toString(parties));
     g.properties().put("precision", Integer.toString(precision));
   }
@@ -339,7 +346,11 @@ public final class MpcBuilder {
 
   // ---- truncation ----
 
-  /** Brings a fixed-point share to scale {@code target} by an explicit truncation. */
+  /**
+   * Brings a fixed-point share to scale {@code target} by an explicit truncation: with 2
+   * parties locally (SecureML) unless the options ask for exact truncation, else through the
+   * dealer ({@link #truncExact}).
+   */
   public Value truncTo(Value x, int target) {
     int bits = x.type().scale() - target;
     if (bits == 0) {
@@ -348,7 +359,7 @@ public final class MpcBuilder {
     if (bits < 0) {
       return upscale(x, -bits);
     }
-    if (parties == 2) {
+    if (parties == 2 && !exactTruncation) {
       return op("mpc.trunc_local", List.of(x), x.type().withScale(target), "f", bits);
     }
     return truncExact(x, target);
