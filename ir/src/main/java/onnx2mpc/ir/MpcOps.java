@@ -101,6 +101,8 @@ public final class MpcOps {
     // Fixed-point truncation by f bits.
     def("mpc.trunc_local", 1, 1, "Trunc.local", LOCAL,
         "2 parties: party 0 x0 >> f, party 1 -((-x1) >> f) (SecureML, section 3.1)", i("f"));
+    def("mpc.shift_p", 1, 1, "Trunc.shiftPublic", LOCAL,
+        "public z -> public (z >>> f) + c, every party alike", i("f"), l("c"));
     def("mpc.trunc_finish", 3, 1, "Trunc.finish", LOCAL,
         "(z = x + 2^62 + r opened, [r >>> f], [msb r]) -> [x >> f]: party 0 adds"
             + " (z >>> f) - 2^(62-f); all add (1 - msb z) * 2^(64-f) * [msb r] - [r >>> f]",
@@ -165,6 +167,11 @@ public final class MpcOps {
             + " 2^bits == u]; party 0 receives the code", i("corr"), i("n"), i("bits"));
     def("mpc.dealer.trunc", 0, 3, "Dealer.trunc", DEALER,
         "random r: arith shares of r, of r >>> f and of msb(r)", i("corr"), i("n"), i("f"));
+    def("mpc.dealer.trunc_compare", 0, 4, "Dealer.truncCompare", DEALER,
+        "mpc.dealer.trunc's r, r >>> f and msb(r), then XOR shares of the monomials of r >>> f"
+            + " as mpc.dealer.compare makes them, so that one opening of x + 2^62 + r gives both"
+            + " x >> f and [x >= 0]; party 0 receives [r >>> f | msb | monomials]", i("corr"),
+        i("n"), i("f"), i("k"), i("group"));
 
     // Binary circuits on bit-sliced words.
     def("mpc.compare_leaves", 2, 1, "Compare.leaves", LOCAL,

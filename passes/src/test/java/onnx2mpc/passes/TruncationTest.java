@@ -74,6 +74,34 @@ class TruncationTest {
     assertTrue(!local.correlations().contains("trunc"), local.correlations());
   }
 
+  /** relu(x y) for 2 and 3 parties: the relu opens x y untruncated, with no extra round. */
+  @Test
+  void aReluOfAnExactTruncationOpensTheProductOnceAndAddsNoRound() throws Exception {
+    Tensor x = ExactOpsTest.random(41, 1, N);
+    Tensor y = ExactOpsTest.random(42, 1, N);
+    for (int parties : new int[] {2, 3}) {
+      CompiledProgram local = reluOfProduct(parties, false);
+      CompiledProgram exact = reluOfProduct(parties, true);
+      // With 3 parties both truncate through the dealer, and the relu is fused in both.
+      assertEquals(local.plan().rounds(), exact.plan().rounds(), parties + " parties");
+      double[] got = InProcessRunner.run(exact, Map.of("x", x, "y", y)).outputs().get(0);
+      for (int i = 0; i < N; i++) {
+        double want = Math.max(0, x.reals()[i] * y.reals()[i]);
+        assertEquals(want, got[i], 3 * 0x1p-16, parties + " parties, element " + i);
+      }
+    }
+  }
+
+  private static CompiledProgram reluOfProduct(int parties, boolean exact) {
+    Graph g = new Graph();
+    Value x = ExactOpsTest.input(g, "x", 1, N);
+    Value y = ExactOpsTest.input(g, "y", 1, N);
+    Value xy = ExactOpsTest.node(g, "mul", List.of(x, y), Shape.of(1, N));
+    g.markOutput(ExactOpsTest.node(g, "relu", List.of(xy), Shape.of(1, N)));
+    return Pipeline.compile(g, new CompileOptions(parties, Map.of("x", 1, "y", 0), 0, 0, 16,
+        exact));
+  }
+
   private static LayerPlan layer(CompiledProgram p) {
     return p.plan().layers().stream().filter(l -> l.opType().equals("mul")).findFirst()
         .orElseThrow();

@@ -133,6 +133,9 @@ public final class Lowering {
           v.type().scale(), -1, mask));
       b.graph().markOutput(r);
     }
+    // A relu that opened the untruncated value leaves the truncation's nodes unused when
+    // nothing else reads the truncated value: they must not cost a round.
+    b.graph().removeDeadNodes();
   }
 
   static final List<String> CORE_SUPPORTED = List.of("Gemm", "MatMul", "Conv", "Relu", "MaxPool",

@@ -1,7 +1,9 @@
 package onnx2mpc.passes.lower;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import onnx2mpc.ir.Attrs;
 import onnx2mpc.ir.Elem;
 import onnx2mpc.ir.Graph;
@@ -28,6 +30,8 @@ public final class MpcBuilder {
   /** Two parties truncate through the dealer too (see {@link #truncTo}). */
   private final boolean exactTruncation;
   private final List<ConstSpec> constants = new ArrayList<>();
+  /** Each dealer truncation's output, to the value it truncated (see {@link #untruncated}). */
+  private final Map<Value, Value> truncatedFrom = new IdentityHashMap<>();
   private int nextCorr;
   private int nextNonce;
   private String origin;
@@ -384,7 +388,17 @@ public final class MpcBuilder {
     Value masked = addConst(op("mpc.add_aa", List.of(x, r.get(0)), x.type(), Attrs.NONE),
         TRUNC_OFFSET);
     Value z = open(masked);
-    return op("mpc.trunc_finish", List.of(z, r.get(1), r.get(2)), out, "f", bits);
+    Value y = op("mpc.trunc_finish", List.of(z, r.get(1), r.get(2)), out, "f", bits);
+    truncatedFrom.put(y, x);
+    return y;
+  }
+
+  /**
+   * The value that {@code y} is the dealer's truncation of, or null: a relu of y can open that
+   * value instead and leave the truncation's own round out (Circuits.relu).
+   */
+  Value untruncated(Value y) {
+    return truncatedFrom.get(y);
   }
 
   /** Truncates to the default precision. */

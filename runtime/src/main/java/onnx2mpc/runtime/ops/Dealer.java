@@ -14,7 +14,7 @@ import onnx2mpc.runtime.Session;
  *
  * <p>Component numbers: triple a = 0, b = 1, c = 2; and_multi masks = 0, products = 1; bit
  * r_bin = 0, r_arith = 1; bit_mul r_bin = 0, r_arith = 1, a = 2, a r = 3; trunc r = 0,
- * r >>> f = 1, msb r = 2; compare r = 0, monomials = 1; compare_mul also rho_bin = 2,
+ * r >>> f = 1, msb r = 2 (trunc_compare also monomials = 3); compare r = 0, monomials = 1; compare_mul also rho_bin = 2,
  * rho_arith = 3, a rho = 4; square a = 0, c = 1. Where party 0 receives several components
  * (trunc, bit_mul, compare_mul), they come as one message of the arrays concatenated in
  * component order.
@@ -179,6 +179,30 @@ public final class Dealer {
     } else {
       ctx.buf[args[1]] = expand(ctx, s.dealerPrg(corr, 1), n);
       ctx.buf[args[2]] = expand(ctx, s.dealerPrg(corr, 2), n);
+    }
+  }
+
+  /**
+   * mpc.dealer.trunc_compare [r, rShift, msbR, monomials, corr, n, f, k, group]:
+   * mpc.dealer.trunc's components 0 to 2, then the monomials of r >>> f (component 3, XOR
+   * shares, as mpc.dealer.compare's of its r). Party 0 receives [r >>> f | msb r | monomials]
+   * as one message.
+   */
+  public static void truncCompare(Ctx ctx, int[] args) {
+    long corr = args[4];
+    int n = args[5];
+    int words = Compare.monomialRows(args[7], args[8]) * Bits.blocks(n);
+    Session s = ctx.session();
+    ctx.buf[args[0]] = expand(ctx, s.dealerPrg(corr, 0), n);
+    if (ctx.party == 0) {
+      long[] all = receive(s, corr, 2 * n + words);
+      ctx.buf[args[1]] = java.util.Arrays.copyOfRange(all, 0, n);
+      ctx.buf[args[2]] = java.util.Arrays.copyOfRange(all, n, 2 * n);
+      ctx.buf[args[3]] = java.util.Arrays.copyOfRange(all, 2 * n, 2 * n + words);
+    } else {
+      ctx.buf[args[1]] = expand(ctx, s.dealerPrg(corr, 1), n);
+      ctx.buf[args[2]] = expand(ctx, s.dealerPrg(corr, 2), n);
+      ctx.buf[args[3]] = expand(ctx, s.dealerPrg(corr, 3), words);
     }
   }
 

@@ -172,6 +172,26 @@ public final class DealerSide {
         concat(minusOthers(s, corr, 1, shifted), minusOthers(s, corr, 2, msb)));
   }
 
+  /**
+   * mpc.dealer.trunc_compare [r, rShift, msbR, monomials, corr, n, f, k, group]: party 0 gets
+   * [r >>> f | msb r | monomials of r >>> f] corrected.
+   */
+  public static void truncCompare(DealerSession s, int[] args) {
+    long corr = args[4];
+    int n = args[5];
+    int f = args[6];
+    long[] r = sum(s, corr, 0, n, 0);
+    long[] shifted = new long[n];
+    long[] msb = new long[n];
+    for (int i = 0; i < n; i++) {
+      shifted[i] = r[i] >>> f;
+      msb[i] = r[i] >>> 63;
+    }
+    long[] mono = xorOthers(s, corr, 3, Compare.monomials(shifted, n, args[7], args[8]));
+    s.sendToParty0(corr, concat(concat(minusOthers(s, corr, 1, shifted),
+        minusOthers(s, corr, 2, msb)), mono));
+  }
+
   private static long[] concat(long[] x, long[] y) {
     long[] both = java.util.Arrays.copyOf(x, x.length + y.length);
     System.arraycopy(y, 0, both, x.length, y.length);

@@ -67,4 +67,21 @@ public final class Trunc {
     }
     ctx.buf[args[0]] = out;
   }
+
+  /**
+   * mpc.shift_p [out, z, f, c]: (z >>> f) + c of a public z, the same at every party. Fused
+   * truncation and comparison read the comparison's opened value off the truncation's: with
+   * z = x + 2^62 + r, (z >>> f) - 2^(62-f) + 2^(k-1) = (x >> f) + b + 2^(k-1) + (r >>> f)
+   * modulo 2^(64-f), b in {0, 1} the borrow of the low f bits.
+   */
+  public static void shiftPublic(Ctx ctx, int[] args) {
+    long[] z = ctx.buf[args[1]];
+    int f = args[2];
+    long c = Args.longAt(args, 3);
+    long[] out = ctx.alloc(z.length);
+    for (int i = 0; i < z.length; i++) {
+      out[i] = (z[i] >>> f) + c;
+    }
+    ctx.buf[args[0]] = out;
+  }
 }
