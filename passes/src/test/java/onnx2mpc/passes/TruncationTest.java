@@ -92,6 +92,37 @@ class TruncationTest {
     }
   }
 
+  /** relu(x y + z), a residual block's shape: the sum is truncated once, inside the relu. */
+  @Test
+  void aReluOfASumWithATruncatedProductAddsNoRound() throws Exception {
+    Tensor x = ExactOpsTest.random(51, 1, N);
+    Tensor y = ExactOpsTest.random(52, 1, N);
+    Tensor z = ExactOpsTest.random(53, 1, N);
+    for (int parties : new int[] {2, 3}) {
+      CompiledProgram local = reluOfSum(parties, false);
+      CompiledProgram exact = reluOfSum(parties, true);
+      assertEquals(local.plan().rounds(), exact.plan().rounds(), parties + " parties");
+      double[] got = InProcessRunner.run(exact, Map.of("x", x, "y", y, "z", z)).outputs()
+          .get(0);
+      for (int i = 0; i < N; i++) {
+        double want = Math.max(0, x.reals()[i] * y.reals()[i] + z.reals()[i]);
+        assertEquals(want, got[i], 3 * 0x1p-16, parties + " parties, element " + i);
+      }
+    }
+  }
+
+  private static CompiledProgram reluOfSum(int parties, boolean exact) {
+    Graph g = new Graph();
+    Value x = ExactOpsTest.input(g, "x", 1, N);
+    Value y = ExactOpsTest.input(g, "y", 1, N);
+    Value z = ExactOpsTest.input(g, "z", 1, N);
+    Value xy = ExactOpsTest.node(g, "mul", List.of(x, y), Shape.of(1, N));
+    Value sum = ExactOpsTest.node(g, "add", List.of(xy, z), Shape.of(1, N));
+    g.markOutput(ExactOpsTest.node(g, "relu", List.of(sum), Shape.of(1, N)));
+    return Pipeline.compile(g, new CompileOptions(parties, Map.of("x", 1, "y", 0, "z", 1), 0,
+        0, 16, exact));
+  }
+
   private static CompiledProgram reluOfProduct(int parties, boolean exact) {
     Graph g = new Graph();
     Value x = ExactOpsTest.input(g, "x", 1, N);

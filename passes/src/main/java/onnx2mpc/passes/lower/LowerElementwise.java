@@ -42,8 +42,35 @@ final class LowerElementwise {
     if (yb.vis().isPublic()) {
       return sub ? b.subAP(l.toShares(xb), yb) : b.addAP(l.toShares(xb), yb);
     }
-    return sub ? b.subAA(l.toShares(xb), l.toShares(yb)) : b.addAA(l.toShares(xb),
-        l.toShares(yb));
+    Value xs = l.toShares(xb);
+    Value ys = l.toShares(yb);
+    Value once = truncatedOnce(xs, ys, sub);
+    if (once != null) {
+      return once;
+    }
+    return sub ? b.subAA(xs, ys) : b.addAA(xs, ys);
+  }
+
+  /**
+   * x +- y where the dealer truncated x or y (MpcBuilder.untruncated): the untruncated values
+   * (the other operand raised to their scale, exactly) are added and the sum truncated once.
+   * A relu after the sum then opens it untruncated (Circuits.relu), and the operands' own
+   * truncations fall away when nothing else reads them, as in a residual block's
+   * conv + identity followed by relu. Null where neither operand was truncated so.
+   */
+  private Value truncatedOnce(Value x, Value y, boolean sub) {
+    Value x2 = b.untruncated(x);
+    Value y2 = b.untruncated(y);
+    if (x2 == null && y2 == null || x.type().scale() != y.type().scale()) {
+      return null;
+    }
+    int scale = (x2 != null ? x2 : y2).type().scale();
+    if (x2 != null && y2 != null && y2.type().scale() != scale) {
+      return null;
+    }
+    Value xw = x2 != null ? x2 : b.upscale(x, scale - x.type().scale());
+    Value yw = y2 != null ? y2 : b.upscale(y, scale - y.type().scale());
+    return b.truncExact(sub ? b.subAA(xw, yw) : b.addAA(xw, yw), x.type().scale());
   }
 
   /** Brings an integer 0/1 or lower-scale value up to the other operand's scale. */
