@@ -101,14 +101,7 @@ public final class Dealer {
     Session s = ctx.session();
     ctx.buf[args[0]] = expand(ctx, s.dealerPrg(corr, 0), Bits.blocks(n));
     ctx.buf[args[2]] = expand(ctx, s.dealerPrg(corr, 2), n);
-    if (ctx.party == 0) {
-      long[] both = receive(s, corr, 2 * n);
-      ctx.buf[args[1]] = java.util.Arrays.copyOfRange(both, 0, n);
-      ctx.buf[args[3]] = java.util.Arrays.copyOfRange(both, n, 2 * n);
-    } else {
-      ctx.buf[args[1]] = expand(ctx, s.dealerPrg(corr, 1), n);
-      ctx.buf[args[3]] = expand(ctx, s.dealerPrg(corr, 3), n);
-    }
+    correctedTogether(ctx, args, corr, new int[] {1, 3}, n, n);
   }
 
   /**
@@ -138,16 +131,7 @@ public final class Dealer {
     Session s = ctx.session();
     ctx.buf[args[0]] = expand(ctx, s.dealerPrg(corr, 0), n);
     ctx.buf[args[2]] = expand(ctx, s.dealerPrg(corr, 2), Bits.blocks(n));
-    if (ctx.party == 0) {
-      long[] all = receive(s, corr, words + 2 * n);
-      ctx.buf[args[1]] = java.util.Arrays.copyOfRange(all, 0, words);
-      ctx.buf[args[3]] = java.util.Arrays.copyOfRange(all, words, words + n);
-      ctx.buf[args[4]] = java.util.Arrays.copyOfRange(all, words + n, words + 2 * n);
-    } else {
-      ctx.buf[args[1]] = expand(ctx, s.dealerPrg(corr, 1), words);
-      ctx.buf[args[3]] = expand(ctx, s.dealerPrg(corr, 3), n);
-      ctx.buf[args[4]] = expand(ctx, s.dealerPrg(corr, 4), n);
-    }
+    correctedTogether(ctx, args, corr, new int[] {1, 3, 4}, words, n, n);
   }
 
   /**
@@ -172,14 +156,7 @@ public final class Dealer {
     int n = args[4];
     Session s = ctx.session();
     ctx.buf[args[0]] = expand(ctx, s.dealerPrg(corr, 0), n);
-    if (ctx.party == 0) {
-      long[] both = receive(s, corr, 2 * n);
-      ctx.buf[args[1]] = java.util.Arrays.copyOfRange(both, 0, n);
-      ctx.buf[args[2]] = java.util.Arrays.copyOfRange(both, n, 2 * n);
-    } else {
-      ctx.buf[args[1]] = expand(ctx, s.dealerPrg(corr, 1), n);
-      ctx.buf[args[2]] = expand(ctx, s.dealerPrg(corr, 2), n);
-    }
+    correctedTogether(ctx, args, corr, new int[] {1, 2}, n, n);
   }
 
   /**
@@ -194,15 +171,28 @@ public final class Dealer {
     int words = Compare.monomialRows(args[7], args[8]) * Bits.blocks(n);
     Session s = ctx.session();
     ctx.buf[args[0]] = expand(ctx, s.dealerPrg(corr, 0), n);
+    correctedTogether(ctx, args, corr, new int[] {1, 2, 3}, n, n, words);
+  }
+
+  /**
+   * Components that party 0 receives corrected as one message, their words in the order
+   * given, and every other party expands from its seed: component c of words[i] words goes to
+   * the slot in args[c] (result positions and component numbers coincide).
+   */
+  private static void correctedTogether(Ctx ctx, int[] args, long corr, int[] components,
+      int... words) {
+    Session s = ctx.session();
     if (ctx.party == 0) {
-      long[] all = receive(s, corr, 2 * n + words);
-      ctx.buf[args[1]] = java.util.Arrays.copyOfRange(all, 0, n);
-      ctx.buf[args[2]] = java.util.Arrays.copyOfRange(all, n, 2 * n);
-      ctx.buf[args[3]] = java.util.Arrays.copyOfRange(all, 2 * n, 2 * n + words);
+      long[] all = receive(s, corr, java.util.Arrays.stream(words).sum());
+      int off = 0;
+      for (int i = 0; i < components.length; i++) {
+        ctx.buf[args[components[i]]] = java.util.Arrays.copyOfRange(all, off, off + words[i]);
+        off += words[i];
+      }
     } else {
-      ctx.buf[args[1]] = expand(ctx, s.dealerPrg(corr, 1), n);
-      ctx.buf[args[2]] = expand(ctx, s.dealerPrg(corr, 2), n);
-      ctx.buf[args[3]] = expand(ctx, s.dealerPrg(corr, 3), words);
+      for (int i = 0; i < components.length; i++) {
+        ctx.buf[args[components[i]]] = expand(ctx, s.dealerPrg(corr, components[i]), words[i]);
+      }
     }
   }
 

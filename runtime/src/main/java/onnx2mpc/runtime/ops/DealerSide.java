@@ -161,15 +161,20 @@ public final class DealerSide {
     long corr = args[3];
     int n = args[4];
     int f = args[5];
-    long[] r = sum(s, corr, 0, n, 0);
-    long[] shifted = new long[n];
-    long[] msb = new long[n];
-    for (int i = 0; i < n; i++) {
+    long[][] parts = shiftedAndMsb(sum(s, corr, 0, n, 0), f);
+    s.sendToParty0(corr,
+        concat(minusOthers(s, corr, 1, parts[0]), minusOthers(s, corr, 2, parts[1])));
+  }
+
+  /** {r >>> f, msb r} elementwise. */
+  private static long[][] shiftedAndMsb(long[] r, int f) {
+    long[] shifted = new long[r.length];
+    long[] msb = new long[r.length];
+    for (int i = 0; i < r.length; i++) {
       shifted[i] = r[i] >>> f;
       msb[i] = r[i] >>> 63;
     }
-    s.sendToParty0(corr,
-        concat(minusOthers(s, corr, 1, shifted), minusOthers(s, corr, 2, msb)));
+    return new long[][] {shifted, msb};
   }
 
   /**
@@ -180,16 +185,11 @@ public final class DealerSide {
     long corr = args[4];
     int n = args[5];
     int f = args[6];
-    long[] r = sum(s, corr, 0, n, 0);
-    long[] shifted = new long[n];
-    long[] msb = new long[n];
-    for (int i = 0; i < n; i++) {
-      shifted[i] = r[i] >>> f;
-      msb[i] = r[i] >>> 63;
-    }
-    long[] mono = xorOthers(s, corr, 3, Compare.monomials(shifted, n, args[7], args[8]));
-    s.sendToParty0(corr, concat(concat(minusOthers(s, corr, 1, shifted),
-        minusOthers(s, corr, 2, msb)), mono));
+    long[][] parts = shiftedAndMsb(sum(s, corr, 0, n, 0), f);
+    // The monomials first: minusOthers overwrites r >>> f with party 0's share.
+    long[] mono = xorOthers(s, corr, 3, Compare.monomials(parts[0], n, args[7], args[8]));
+    s.sendToParty0(corr, concat(concat(minusOthers(s, corr, 1, parts[0]),
+        minusOthers(s, corr, 2, parts[1])), mono));
   }
 
   private static long[] concat(long[] x, long[] y) {
