@@ -103,6 +103,9 @@ public final class MpcOps {
         "2 parties: party 0 x0 >> f, party 1 -((-x1) >> f) (SecureML, section 3.1)", i("f"));
     def("mpc.shift_p", 1, 1, "Trunc.shiftPublic", LOCAL,
         "public z -> public (z >>> f) + c, every party alike", i("f"), l("c"));
+    def("mpc.trunc_finish_bit", 4, 1, "Trunc.finishTimesBit", LOCAL,
+        "(z = x + 2^62 + r opened, [rho], [rho (r >>> f)], [rho msb r]) -> [rho (x >> f)], as"
+            + " mpc.trunc_finish times the dealer's bit rho, with no communication", i("f"));
     def("mpc.trunc_finish", 3, 1, "Trunc.finish", LOCAL,
         "(z = x + 2^62 + r opened, [r >>> f], [msb r]) -> [x >> f]: party 0 adds"
             + " (z >>> f) - 2^(62-f); all add (1 - msb z) * 2^(64-f) * [msb r] - [r >>> f]",
@@ -167,11 +170,13 @@ public final class MpcOps {
             + " 2^bits == u]; party 0 receives the code", i("corr"), i("n"), i("bits"));
     def("mpc.dealer.trunc", 0, 3, "Dealer.trunc", DEALER,
         "random r: arith shares of r, of r >>> f and of msb(r)", i("corr"), i("n"), i("f"));
-    def("mpc.dealer.trunc_compare", 0, 4, "Dealer.truncCompare", DEALER,
-        "mpc.dealer.trunc's r, r >>> f and msb(r), then XOR shares of the monomials of r >>> f"
-            + " as mpc.dealer.compare makes them, so that one opening of x + 2^62 + r gives both"
-            + " x >> f and [x >= 0]; party 0 receives [r >>> f | msb | monomials]", i("corr"),
-        i("n"), i("f"), i("k"), i("group"));
+    def("mpc.dealer.trunc_compare_mul", 0, 8, "Dealer.truncCompareMul", DEALER,
+        "mpc.dealer.trunc's r, r >>> f and msb(r); XOR shares of the monomials of r >>> f as"
+            + " mpc.dealer.compare makes them; random bits rho (packed binary and arith shares)"
+            + " and rho (r >>> f), rho msb(r) (arith): one opening of x + 2^62 + r then gives"
+            + " x >> f, [x >= 0] and x >> f times the bit; party 0 receives [r >>> f | msb |"
+            + " monomials | rho_arith | rho (r >>> f) | rho msb]", i("corr"), i("n"), i("f"),
+        i("k"), i("group"));
 
     // Binary circuits on bit-sliced words.
     def("mpc.compare_leaves", 2, 1, "Compare.leaves", LOCAL,

@@ -111,8 +111,10 @@ final class PlanBuilder {
           outs.get(2).type().words();
       case "mpc.dealer.bit", "mpc.dealer.square" -> outs.get(1).type().words();
       case "mpc.dealer.trunc" -> outs.get(1).type().words() + outs.get(2).type().words();
-      case "mpc.dealer.trunc_compare" -> outs.get(1).type().words()
-          + outs.get(2).type().words() + outs.get(3).type().words();
+      case "mpc.dealer.trunc_compare_mul" -> outs.get(1).type().words()
+          + outs.get(2).type().words() + outs.get(3).type().words()
+          + outs.get(5).type().words() + outs.get(6).type().words()
+          + outs.get(7).type().words();
       case "mpc.dealer.and_multi" -> outs.get(1).type().words();
       case "mpc.dealer.bit_mul" -> outs.get(1).type().words() + outs.get(3).type().words();
       case "mpc.dealer.compare", "mpc.dealer.onehot" -> outs.get(1).type().words();

@@ -1,5 +1,6 @@
 package onnx2mpc.passes;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,7 +75,10 @@ class TruncationTest {
     assertTrue(!local.correlations().contains("trunc"), local.correlations());
   }
 
-  /** relu(x y) for 2 and 3 parties: the relu opens x y untruncated, with no extra round. */
+  /**
+   * relu(x y) for 2 and 3 parties: the relu opens x y untruncated, with no extra round and no
+   * extra byte.
+   */
   @Test
   void aReluOfAnExactTruncationOpensTheProductOnceAndAddsNoRound() throws Exception {
     Tensor x = ExactOpsTest.random(41, 1, N);
@@ -82,8 +86,11 @@ class TruncationTest {
     for (int parties : new int[] {2, 3}) {
       CompiledProgram local = reluOfProduct(parties, false);
       CompiledProgram exact = reluOfProduct(parties, true);
-      // With 3 parties both truncate through the dealer, and the relu is fused in both.
+      // With 3 parties both truncate through the dealer, and the relu is fused in both. The
+      // fused relu also sends what a relu alone sends: the truncation's opening is its own.
       assertEquals(local.plan().rounds(), exact.plan().rounds(), parties + " parties");
+      assertArrayEquals(local.plan().bytesSent(), exact.plan().bytesSent(), parties
+          + " parties");
       double[] got = InProcessRunner.run(exact, Map.of("x", x, "y", y)).outputs().get(0);
       for (int i = 0; i < N; i++) {
         double want = Math.max(0, x.reals()[i] * y.reals()[i]);

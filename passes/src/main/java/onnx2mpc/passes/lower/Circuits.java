@@ -319,27 +319,33 @@ final class Circuits {
 
   /**
    * relu(x >> f) for a value x2 = x that the dealer would truncate first: one opening z =
-   * x2 + 2^62 + r serves both the truncation (mpc.trunc_finish, as MpcBuilder.truncExact) and
-   * the comparison, whose opened value is (z >>> f) - 2^(62-f) + 2^(K-1) = (x2 >> f) + b +
-   * 2^(K-1) + (r >>> f) modulo 2^(64-f), b in {0, 1} the borrow of the low f bits, under the
-   * mask r >>> f whose monomials the dealer also deals. So the sign is that of x2 >> f up to
-   * that borrow (a difference only where x2 >> f = -1, one ulp). The product by the bit opens
-   * its own x - a with the first AND round, since r >>> f is too short to mask the product.
-   * Same rounds as relu alone, 8 bytes per element more; the truncation's round is gone.
+   * x2 + 2^62 + r serves the truncation (mpc.trunc_finish, as MpcBuilder.truncExact), the
+   * comparison and the product by its bit. The comparison's opened value is (z >>> f) -
+   * 2^(62-f) + 2^(K-1) = (x2 >> f) + b + 2^(K-1) + (r >>> f) modulo 2^(64-f), b in {0, 1}
+   * the borrow of the low f bits, under the mask r >>> f whose monomials the dealer also deals;
+   * so the sign is that of x2 >> f up to that borrow (a difference only where x2 >> f = -1,
+   * one ulp). The product t * bit = c t + (1 - 2c) [rho t] after opening c = bit ^ rho, where
+   * [rho t] follows from z and the dealer's rho (r >>> f) and rho msb r without an opening
+   * (mpc.trunc_finish_bit). Same rounds and online bytes as relu alone: the truncation's
+   * round and opening are gone.
    */
   private Value truncatedRelu(Value x2, Type out) {
     int n = out.shape().size();
     int bits = x2.type().scale() - out.scale();
     Type ring = Type.integer(x2.shape(), Vis.ARITH);
-    List<Value> d = b.dealer("mpc.dealer.trunc_compare",
-        List.of(ring, ring, ring, sliced(n, monomialRows())), "n", n, "f", bits, "k",
-        COMPARE_BITS, "group", COMPARE_GROUP);
+    List<Value> d = b.dealer("mpc.dealer.trunc_compare_mul",
+        List.of(ring, ring, ring, sliced(n, monomialRows()), sliced(n, 1), ring, ring, ring),
+        "n", n, "f", bits, "k", COMPARE_BITS, "group", COMPARE_GROUP);
     Value z = b.open(b.addConst(b.op("mpc.add_aa", List.of(x2, d.get(0)), x2.type(),
         Attrs.NONE), MpcBuilder.TRUNC_OFFSET));
     Value t = b.op("mpc.trunc_finish", List.of(z, d.get(1), d.get(2)), out, "f", bits);
     Value c = b.op("mpc.shift_p", List.of(z), Type.integer(x2.shape(), Vis.PUBLIC), "f", bits,
         "c", (1L << (COMPARE_BITS - 1)) - (MpcBuilder.TRUNC_OFFSET >>> bits));
-    return mulBit(t, nonNegativeOfOpened(c, d.get(3), n));
+    Value bit = nonNegativeOfOpened(c, d.get(3), n);
+    Value rhoT = b.op("mpc.trunc_finish_bit", List.of(z, d.get(5), d.get(6), d.get(7)), out,
+        "f", bits);
+    Value opened = b.openB(xor(bit, d.get(4)));
+    return b.op("mpc.bitmul_finish", List.of(opened, t, rhoT), out, "n", n);
   }
 
   /** max(x, y) = y + relu(x - y), elementwise. */

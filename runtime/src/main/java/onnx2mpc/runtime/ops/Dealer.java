@@ -14,7 +14,8 @@ import onnx2mpc.runtime.Session;
  *
  * <p>Component numbers: triple a = 0, b = 1, c = 2; and_multi masks = 0, products = 1; bit
  * r_bin = 0, r_arith = 1; bit_mul r_bin = 0, r_arith = 1, a = 2, a r = 3; trunc r = 0,
- * r >>> f = 1, msb r = 2 (trunc_compare also monomials = 3); compare r = 0, monomials = 1; compare_mul also rho_bin = 2,
+ * r >>> f = 1, msb r = 2 (trunc_compare_mul also monomials = 3, rho_bin = 4, rho_arith = 5,
+ * rho (r >>> f) = 6, rho msb r = 7); compare r = 0, monomials = 1; compare_mul also rho_bin = 2,
  * rho_arith = 3, a rho = 4; square a = 0, c = 1. Where party 0 receives several components
  * (trunc, bit_mul, compare_mul), they come as one message of the arrays concatenated in
  * component order.
@@ -160,18 +161,20 @@ public final class Dealer {
   }
 
   /**
-   * mpc.dealer.trunc_compare [r, rShift, msbR, monomials, corr, n, f, k, group]:
-   * mpc.dealer.trunc's components 0 to 2, then the monomials of r >>> f (component 3, XOR
-   * shares, as mpc.dealer.compare's of its r). Party 0 receives [r >>> f | msb r | monomials]
-   * as one message.
+   * mpc.dealer.trunc_compare_mul [r, rShift, msbR, monomials, rhoBin, rhoArith, rhoShift,
+   * rhoMsb, corr, n, f, k, group]: mpc.dealer.trunc's components 0 to 2, the monomials of
+   * r >>> f (3, XOR shares, as mpc.dealer.compare's of its r), random bits rho (4, packed,
+   * expanded by all), rho as arithmetic shares (5), rho (r >>> f) (6) and rho msb r (7).
+   * Party 0 receives components 1, 2, 3, 5, 6 and 7 as one message.
    */
-  public static void truncCompare(Ctx ctx, int[] args) {
-    long corr = args[4];
-    int n = args[5];
-    int words = Compare.monomialRows(args[7], args[8]) * Bits.blocks(n);
+  public static void truncCompareMul(Ctx ctx, int[] args) {
+    long corr = args[8];
+    int n = args[9];
+    int words = Compare.monomialRows(args[11], args[12]) * Bits.blocks(n);
     Session s = ctx.session();
     ctx.buf[args[0]] = expand(ctx, s.dealerPrg(corr, 0), n);
-    correctedTogether(ctx, args, corr, new int[] {1, 2, 3}, n, n, words);
+    ctx.buf[args[4]] = expand(ctx, s.dealerPrg(corr, 4), Bits.blocks(n));
+    correctedTogether(ctx, args, corr, new int[] {1, 2, 3, 5, 6, 7}, n, n, words, n, n, n);
   }
 
   /**

@@ -178,18 +178,30 @@ public final class DealerSide {
   }
 
   /**
-   * mpc.dealer.trunc_compare [r, rShift, msbR, monomials, corr, n, f, k, group]: party 0 gets
-   * [r >>> f | msb r | monomials of r >>> f] corrected.
+   * mpc.dealer.trunc_compare_mul [r, rShift, msbR, monomials, rhoBin, rhoArith, rhoShift,
+   * rhoMsb, corr, n, f, k, group]: party 0 gets [r >>> f | msb r | monomials of r >>> f |
+   * rho_arith | rho (r >>> f) | rho msb r] corrected.
    */
-  public static void truncCompare(DealerSession s, int[] args) {
-    long corr = args[4];
-    int n = args[5];
-    int f = args[6];
+  public static void truncCompareMul(DealerSession s, int[] args) {
+    long corr = args[8];
+    int n = args[9];
+    int f = args[10];
     long[][] parts = shiftedAndMsb(sum(s, corr, 0, n, 0), f);
-    // The monomials first: minusOthers overwrites r >>> f with party 0's share.
-    long[] mono = xorOthers(s, corr, 3, Compare.monomials(parts[0], n, args[7], args[8]));
-    s.sendToParty0(corr, concat(concat(minusOthers(s, corr, 1, parts[0]),
-        minusOthers(s, corr, 2, parts[1])), mono));
+    long[] mono = xorOthers(s, corr, 3, Compare.monomials(parts[0], n, args[11], args[12]));
+    long[] bits = xor(s, corr, 4, Bits.blocks(n));
+    long[] rho = new long[n];
+    long[] rhoShift = new long[n];
+    long[] rhoMsb = new long[n];
+    for (int e = 0; e < n; e++) {
+      rho[e] = bits[e >>> 6] >>> (e & 63) & 1;
+      rhoShift[e] = rho[e] * parts[0][e];
+      rhoMsb[e] = rho[e] * parts[1][e];
+    }
+    // minusOthers overwrites its value with party 0's share: every product is taken first.
+    long[] first = concat(concat(minusOthers(s, corr, 1, parts[0]),
+        minusOthers(s, corr, 2, parts[1])), mono);
+    s.sendToParty0(corr, concat(first, concat(minusOthers(s, corr, 5, rho),
+        concat(minusOthers(s, corr, 6, rhoShift), minusOthers(s, corr, 7, rhoMsb)))));
   }
 
   private static long[] concat(long[] x, long[] y) {

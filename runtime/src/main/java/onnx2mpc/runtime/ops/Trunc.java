@@ -69,6 +69,34 @@ public final class Trunc {
   }
 
   /**
+   * mpc.trunc_finish_bit [out, z, rho, rhoShift, rhoMsb, f]: {@link #finish}'s x >> f times
+   * the dealer's bit rho, from shares of rho, rho (r >>> f) and rho msb(r): every party adds
+   * ((z >>> f) - 2^(62-f)) [rho] + (1 - msb z) 2^(64-f) [rho msb r] - [rho (r >>> f)], the
+   * same formula with each share term multiplied by rho, so the result is rho times exactly
+   * the value finish computes (its borrow included).
+   */
+  public static void finishTimesBit(Ctx ctx, int[] args) {
+    long[] z = ctx.buf[args[1]];
+    long[] rho = ctx.buf[args[2]];
+    long[] rs = ctx.buf[args[3]];
+    long[] rm = ctx.buf[args[4]];
+    int f = args[5];
+    int n = z.length;
+    if (f <= 0 || f >= 62 || rho.length != n || rs.length != n || rm.length != n) {
+      throw new IllegalArgumentException("trunc_finish_bit: expected 0 < f < 62 and shares of "
+          + n + " words, but found f = " + f + " and " + rho.length + ", " + rs.length + ", "
+          + rm.length + " words");
+    }
+    long high = 1L << (64 - f);
+    long bias = 1L << (62 - f);
+    long[] out = ctx.alloc(n);
+    for (int i = 0; i < n; i++) {
+      out[i] = ((z[i] >>> f) - bias) * rho[i] + (1 - (z[i] >>> 63)) * high * rm[i] - rs[i];
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /**
    * mpc.shift_p [out, z, f, c]: (z >>> f) + c of a public z, the same at every party. Fused
    * truncation and comparison read the comparison's opened value off the truncation's: with
    * z = x + 2^62 + r, (z >>> f) - 2^(62-f) + 2^(k-1) = (x >> f) + b + 2^(k-1) + (r >>> f)
