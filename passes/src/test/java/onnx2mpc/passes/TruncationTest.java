@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntToDoubleFunction;
 import onnx2mpc.ir.Graph;
 import onnx2mpc.ir.Shape;
 import onnx2mpc.ir.Tensor;
@@ -83,20 +84,8 @@ class TruncationTest {
   void aReluOfAnExactTruncationOpensTheProductOnceAndAddsNoRound() throws Exception {
     Tensor x = ExactOpsTest.random(41, 1, N);
     Tensor y = ExactOpsTest.random(42, 1, N);
-    for (int parties : new int[] {2, 3}) {
-      CompiledProgram local = reluOfProduct(parties, false);
-      CompiledProgram exact = reluOfProduct(parties, true);
-      // With 3 parties both truncate through the dealer, and the relu is fused in both. The
-      // fused relu also sends what a relu alone sends: the truncation's opening is its own.
-      assertEquals(local.plan().rounds(), exact.plan().rounds(), parties + " parties");
-      assertArrayEquals(local.plan().bytesSent(), exact.plan().bytesSent(), parties
-          + " parties");
-      double[] got = InProcessRunner.run(exact, Map.of("x", x, "y", y)).outputs().get(0);
-      for (int i = 0; i < N; i++) {
-        double want = Math.max(0, x.reals()[i] * y.reals()[i]);
-        assertEquals(want, got[i], 3 * 0x1p-16, parties + " parties, element " + i);
-      }
-    }
+    assertFusedAsCheapAsLocal(false, Map.of("x", x, "y", y),
+        i -> Math.max(0, x.reals()[i] * y.reals()[i]));
   }
 
   /** relu(x y + z), a residual block's shape: the sum is truncated once, inside the relu. */
@@ -105,39 +94,44 @@ class TruncationTest {
     Tensor x = ExactOpsTest.random(51, 1, N);
     Tensor y = ExactOpsTest.random(52, 1, N);
     Tensor z = ExactOpsTest.random(53, 1, N);
+    assertFusedAsCheapAsLocal(true, Map.of("x", x, "y", y, "z", z),
+        i -> Math.max(0, x.reals()[i] * y.reals()[i] + z.reals()[i]));
+  }
+
+  /**
+   * With exact truncation the relu (of x y, or of x y + z) takes the rounds and bytes of local
+   * truncation's, and is right within 3 ulps. With 3 parties both truncate through the dealer
+   * and both are fused.
+   */
+  private static void assertFusedAsCheapAsLocal(boolean withSum, Map<String, Tensor> inputs,
+      IntToDoubleFunction want) throws Exception {
     for (int parties : new int[] {2, 3}) {
-      CompiledProgram local = reluOfSum(parties, false);
-      CompiledProgram exact = reluOfSum(parties, true);
+      CompiledProgram local = relu(withSum, parties, false);
+      CompiledProgram exact = relu(withSum, parties, true);
       assertEquals(local.plan().rounds(), exact.plan().rounds(), parties + " parties");
-      double[] got = InProcessRunner.run(exact, Map.of("x", x, "y", y, "z", z)).outputs()
-          .get(0);
+      assertArrayEquals(local.plan().bytesSent(), exact.plan().bytesSent(), parties
+          + " parties");
+      double[] got = InProcessRunner.run(exact, inputs).outputs().get(0);
       for (int i = 0; i < N; i++) {
-        double want = Math.max(0, x.reals()[i] * y.reals()[i] + z.reals()[i]);
-        assertEquals(want, got[i], 3 * 0x1p-16, parties + " parties, element " + i);
+        assertEquals(want.applyAsDouble(i), got[i], 3 * 0x1p-16, parties + " parties, element "
+            + i);
       }
     }
   }
 
-  private static CompiledProgram reluOfSum(int parties, boolean exact) {
+  /** relu(x y), or relu(x y + z), x and z of party 1 and y of party 0. */
+  private static CompiledProgram relu(boolean withSum, int parties, boolean exact) {
     Graph g = new Graph();
     Value x = ExactOpsTest.input(g, "x", 1, N);
     Value y = ExactOpsTest.input(g, "y", 1, N);
-    Value z = ExactOpsTest.input(g, "z", 1, N);
-    Value xy = ExactOpsTest.node(g, "mul", List.of(x, y), Shape.of(1, N));
-    Value sum = ExactOpsTest.node(g, "add", List.of(xy, z), Shape.of(1, N));
-    g.markOutput(ExactOpsTest.node(g, "relu", List.of(sum), Shape.of(1, N)));
+    Value v = ExactOpsTest.node(g, "mul", List.of(x, y), Shape.of(1, N));
+    if (withSum) {
+      v = ExactOpsTest.node(g, "add", List.of(v, ExactOpsTest.input(g, "z", 1, N)),
+          Shape.of(1, N));
+    }
+    g.markOutput(ExactOpsTest.node(g, "relu", List.of(v), Shape.of(1, N)));
     return Pipeline.compile(g, new CompileOptions(parties, Map.of("x", 1, "y", 0, "z", 1), 0,
         0, 16, exact));
-  }
-
-  private static CompiledProgram reluOfProduct(int parties, boolean exact) {
-    Graph g = new Graph();
-    Value x = ExactOpsTest.input(g, "x", 1, N);
-    Value y = ExactOpsTest.input(g, "y", 1, N);
-    Value xy = ExactOpsTest.node(g, "mul", List.of(x, y), Shape.of(1, N));
-    g.markOutput(ExactOpsTest.node(g, "relu", List.of(xy), Shape.of(1, N)));
-    return Pipeline.compile(g, new CompileOptions(parties, Map.of("x", 1, "y", 0), 0, 0, 16,
-        exact));
   }
 
   private static LayerPlan layer(CompiledProgram p) {
