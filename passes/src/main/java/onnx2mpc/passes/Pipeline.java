@@ -31,19 +31,10 @@ public final class Pipeline {
     }
     // Correlations made online cost the online phase their expansion (and party 0 its wait for
     // the dealer). Where making them all offline does not raise the peak of live memory (the
-    // peak is elsewhere, as in ResNet-18 and -34), they are made offline; else as many of the
-    // first-used ones as keep the peak, trying 3/4, 1/2, 1/4 and 1/8 of their bytes.
-    long lazyPeak = peak(p);
-    long bytes = s.lazyBytes();
-    for (long budget : new long[] {Long.MAX_VALUE, bytes / 4 * 3, bytes / 2, bytes / 4,
-        bytes / 8}) {
-      CompiledProgram q = Assembler.assemble(lowered, Scheduler.schedule(lowered.graph(),
-          budget), o);
-      if (peak(q) <= lazyPeak) {
-        return q;
-      }
-    }
-    return p;
+    // peak is elsewhere, as in ResNet-18 and -34), they are made offline.
+    CompiledProgram all = Assembler.assemble(lowered, Scheduler.schedule(lowered.graph(), true),
+        o);
+    return peak(all) <= peak(p) ? all : p;
   }
 
   private static long peak(CompiledProgram p) {

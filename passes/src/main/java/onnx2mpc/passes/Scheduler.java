@@ -29,13 +29,12 @@ final class Scheduler {
   /**
    * @param offline offline phases; exchange k closes phase k-1
    * @param lazyCorrelations dealer correlations made online, when first needed
-   * @param lazyBytes their shares' bytes per party
    * @param online online phases, exchanges numbered after the offline ones
    * @param exchangeOf the exchange (1-based, global) in which each open or reveal is sent
    * @param offlineRounds number of offline exchanges
    */
   record Schedule(List<List<Node>> offline, List<List<Node>> online, Map<Node, Integer> exchangeOf,
-      int offlineRounds, int lazyCorrelations, long lazyBytes) {
+      int offlineRounds, int lazyCorrelations) {
     boolean isOnline(int exchange) {
       return exchange > offlineRounds;
     }
@@ -50,42 +49,15 @@ final class Scheduler {
 
   private Scheduler() {}
 
-  /** Bytes per party of the online-only correlations {@link #schedule} would make lazily. */
-  static long lazyBytes(List<Node> correlations) {
-    long bytes = 0;
-    for (Node n : correlations) {
-      bytes += bytesOf(n);
-    }
-    return bytes;
-  }
-
-  /** {@link #schedule(Graph, long)} with large online-only correlations made when needed. */
+  /** {@link #schedule(Graph, boolean)} with large online-only correlations made when needed. */
   static Schedule schedule(Graph g) {
-    return schedule(g, -1);
+    return schedule(g, false);
   }
 
   /**
    * @param precomputeAll make every correlation offline, whatever their size
    */
   static Schedule schedule(Graph g, boolean precomputeAll) {
-    return schedule(g, precomputeAll ? Long.MAX_VALUE : -1);
-  }
-
-  /** Bytes per party of a correlation's shares. */
-  static long bytesOf(Node correlation) {
-    long bytes = 0;
-    for (Value o : correlation.outputs()) {
-      bytes += 8L * o.type().words();
-    }
-    return bytes;
-  }
-
-  /**
-   * @param offlineBudget bytes of online-only correlations to make offline anyway, the first
-   *     ones the program uses first (they are freed soonest); -1 for the default (all of them
-   *     while they take at most {@link #PRECOMPUTE_LIMIT_BYTES}, else none)
-   */
-  static Schedule schedule(Graph g, long offlineBudget) {
     Map<Value, Boolean> dependsOnInput = new IdentityHashMap<>();
     List<Node> offline = new ArrayList<>();
     List<Node> online = new ArrayList<>();
@@ -110,17 +82,16 @@ final class Scheduler {
         lazy.add(n);
       }
     }
-    long lazyBytes = lazyBytes(lazy);
-    if (offlineBudget < 0 ? lazyBytes <= PRECOMPUTE_LIMIT_BYTES : lazyBytes <= offlineBudget) {
-      lazy.clear(); // small enough to hold: made before any input arrives, as usual
-    } else if (offlineBudget > 0) {
-      long kept = 0;
-      while (!lazy.isEmpty() && kept + bytesOf(lazy.get(0)) <= offlineBudget) {
-        kept += bytesOf(lazy.remove(0)); // program order: the first ones used stay offline
+    long lazyBytes = 0;
+    for (Node n : lazy) {
+      for (Value o : n.outputs()) {
+        lazyBytes += 8L * o.type().words();
       }
     }
+    if (precomputeAll || lazyBytes <= PRECOMPUTE_LIMIT_BYTES) {
+      lazy.clear(); // small enough to hold: made before any input arrives, as usual
+    }
     int lazyCorrelations = lazy.size();
-    long lazyTotal = lazyBytes(lazy);
     offline.removeAll(lazy);
     for (Node n : lazy) {
       for (Value o : n.outputs()) {
@@ -154,7 +125,7 @@ final class Scheduler {
       }
     }
     List<List<Node>> on = phases(online, round, exchangeOf, offlineRounds);
-    return new Schedule(off, on, exchangeOf, offlineRounds, lazyCorrelations, lazyTotal);
+    return new Schedule(off, on, exchangeOf, offlineRounds, lazyCorrelations);
   }
 
   /** Dealer nodes first, by correlation id; the sort is stable for the rest. */

@@ -84,27 +84,4 @@ class CorrelationPlacementTest {
     assertEquals(0, onlineDealerCalls(p));
     assertEquals(peak(Assembler.assemble(lowered, lazy, o)), peak(p));
   }
-
-  /**
-   * ResNet-18 at 224 with exact truncation: all its correlations would raise the peak, so only
-   * the first-used ones are made offline, as many as keep the peak where the lazy plan has it.
-   */
-  @Test
-  void resnet18WithExactTruncationMakesItsFirstCorrelationsOffline() throws Exception {
-    Path model = ModelsInProcessTest.shared().resolve("resnet18/model.onnx");
-    assumeTrue(Files.isRegularFile(model), "shared models not present");
-    Graph g = OnnxImporter.load(model);
-    CompileOptions o = new CompileOptions(2, Map.of("input", 1), 0, 0, 16, true);
-    Lowering.Result lowered = Pipeline.lower(g, o);
-    Scheduler.Schedule lazy = Scheduler.schedule(lowered.graph());
-    long lazyPeak = peak(Assembler.assemble(lowered, lazy, o));
-    long allOffline = peak(Assembler.assemble(lowered, Scheduler.schedule(lowered.graph(), true),
-        o));
-    assertTrue(allOffline > lazyPeak, "all offline would raise the peak");
-    CompiledProgram p = Pipeline.compile(g, o);
-    long online = onlineDealerCalls(p);
-    assertTrue(online > 0 && online < lazy.lazyCorrelations(),
-        online + " of " + lazy.lazyCorrelations() + " made online");
-    assertEquals(lazyPeak, peak(p));
-  }
 }
