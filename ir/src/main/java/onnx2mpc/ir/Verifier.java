@@ -161,8 +161,8 @@ public final class Verifier {
           "mpc.wconv_ap" -> new int[] {1};
       case "mpc.sub_pa", "mpc.matmul_pa", "mpc.trunc_finish", "mpc.b2a_finish",
           "mpc.and_multi_finish", "mpc.bitmul_finish", "mpc.compare_leaves",
-          "mpc.compare_leaves_multi", "mpc.lut", "mpc.beaver_square", "mpc.shift_p", "mpc.trunc_finish_bit" ->
-          new int[] {0};
+          "mpc.compare_leaves_multi", "mpc.lut", "mpc.beaver_square", "mpc.shift_p",
+          "mpc.trunc_finish_bit" -> new int[] {0};
       case "mpc.beaver_mul", "mpc.beaver_matmul", "mpc.beaver_conv" -> new int[] {0, 1};
       default -> new int[0];
     };

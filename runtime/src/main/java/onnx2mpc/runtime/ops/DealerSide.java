@@ -145,8 +145,8 @@ public final class DealerSide {
       rho[e] = bits[e >>> 6] >>> (e & 63) & 1;
       aRho[e] = -(r[e] + offset) * rho[e];
     }
-    s.sendToParty0(corr, concat(mono, concat(minusOthers(s, corr, 3, rho),
-        minusOthers(s, corr, 4, aRho))));
+    s.sendToParty0(corr, concat(mono, minusOthers(s, corr, 3, rho),
+        minusOthers(s, corr, 4, aRho)));
   }
 
   /** mpc.dealer.onehot [r, code, corr, n, bits]: party 0 gets r's one-hot code, corrected. */
@@ -198,16 +198,20 @@ public final class DealerSide {
       rhoMsb[e] = rho[e] * parts[1][e];
     }
     // minusOthers overwrites its value with party 0's share: every product is taken first.
-    long[] first = concat(concat(minusOthers(s, corr, 1, parts[0]),
-        minusOthers(s, corr, 2, parts[1])), mono);
-    s.sendToParty0(corr, concat(first, concat(minusOthers(s, corr, 5, rho),
-        concat(minusOthers(s, corr, 6, rhoShift), minusOthers(s, corr, 7, rhoMsb)))));
+    s.sendToParty0(corr, concat(minusOthers(s, corr, 1, parts[0]),
+        minusOthers(s, corr, 2, parts[1]), mono, minusOthers(s, corr, 5, rho),
+        minusOthers(s, corr, 6, rhoShift), minusOthers(s, corr, 7, rhoMsb)));
   }
 
-  private static long[] concat(long[] x, long[] y) {
-    long[] both = java.util.Arrays.copyOf(x, x.length + y.length);
-    System.arraycopy(y, 0, both, x.length, y.length);
-    return both;
+  /** The arrays one after another: party 0's corrected components as one message. */
+  private static long[] concat(long[]... parts) {
+    long[] all = new long[java.util.Arrays.stream(parts).mapToInt(p -> p.length).sum()];
+    int off = 0;
+    for (long[] p : parts) {
+      System.arraycopy(p, 0, all, off, p.length);
+      off += p.length;
+    }
+    return all;
   }
 
   /** sum over parties p >= from of their expanded component. */
