@@ -51,6 +51,10 @@ public final class MpcOps {
     def("mpc.share", 1, 1, "Arith.share", LOCAL,
         "private(owner) -> arith with no communication: peers' shares come from pairwise PRGs",
         i("owner"), i("nonce"), i("n"));
+    def("mpc.zero_share", 0, 1, "Arith.zeroShare", LOCAL,
+        "arith shares of zero from the owner's pairwise PRGs (mpc.share's masks, made before"
+            + " the private value exists; the owner then adds it with mpc.add_av)",
+        i("owner"), i("nonce"), i("n"));
 
     // Local arithmetic on shares; operands have equal shapes.
     def("mpc.add_aa", 2, 1, "Arith.addAA", LOCAL, "a + b");

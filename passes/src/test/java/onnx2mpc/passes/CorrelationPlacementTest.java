@@ -47,6 +47,25 @@ class CorrelationPlacementTest {
     return java.util.Arrays.stream(p.plan().peakLiveBytes()).max().orElse(0);
   }
 
+  private static List<String> kernels(List<CompiledProgram.Step> steps) {
+    return steps.stream().filter(s -> s instanceof CompiledProgram.Call)
+        .map(s -> ((CompiledProgram.Call) s).kernel()).toList();
+  }
+
+  /**
+   * Sharing a graph input needs pseudo-random streams that depend on no input: they are made
+   * offline (mpc.zero_share), and online the owner only adds its input (mpc.add_av).
+   */
+  @Test
+  void inputSharingStreamsAreMadeOffline() {
+    CompiledProgram p = Pipeline.compile(relus(1 << 16, 1), TWO);
+    assertTrue(kernels(p.offline()).contains("Arith.zeroShare"), kernels(p.offline()).toString());
+    List<String> online = kernels(p.online());
+    assertTrue(online.contains("Arith.addAV"), online.toString());
+    assertTrue(online.stream().noneMatch(k -> k.equals("Arith.share")
+        || k.equals("Arith.zeroShare")), online.toString());
+  }
+
   @Test
   void smallCorrelationsAreMadeOffline() {
     assertEquals(0, onlineDealerCalls(Pipeline.compile(relus(1 << 16, 3), TWO)));

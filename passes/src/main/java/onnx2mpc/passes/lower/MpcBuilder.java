@@ -111,13 +111,25 @@ public final class MpcBuilder {
     return op("mpc.input", List.of(), type, "id", id);
   }
 
-  /** private(p) -> arith, with no communication. */
+  /**
+   * private(p) -> arith, with no communication. A graph input is shared as the owner's addition
+   * to a sharing of zero ({@code mpc.zero_share}), whose pseudo-random streams depend on no input
+   * and are therefore expanded offline; any other private value (weights, made offline anyway)
+   * in one step.
+   */
   public Value share(Value priv) {
     if (!priv.vis().isPrivate()) {
       throw new IrException(priv.def(), "expected a private value to share, but found " + priv.vis());
     }
-    return op("mpc.share", List.of(priv), priv.type().withVis(Vis.ARITH), "owner",
-        priv.vis().owner(), "nonce", nextNonce++, "n", priv.type().words());
+    int owner = priv.vis().owner();
+    Type shared = priv.type().withVis(Vis.ARITH);
+    if (priv.def() != null && priv.def().op().equals("mpc.input")) {
+      Value zero = op("mpc.zero_share", List.of(), shared, "owner", owner, "nonce", nextNonce++,
+          "n", priv.type().words());
+      return op("mpc.add_av", List.of(zero, priv), shared, "owner", owner);
+    }
+    return op("mpc.share", List.of(priv), shared, "owner", owner, "nonce", nextNonce++, "n",
+        priv.type().words());
   }
 
   // ---- local arithmetic ----

@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import onnx2mpc.runtime.net.Hosts;
 import onnx2mpc.runtime.net.NetDealerSession;
 import onnx2mpc.runtime.net.NetOptions;
@@ -33,7 +31,6 @@ import onnx2mpc.runtime.net.NetOptions;
 public final class DealerMain {
   static final String USAGE = "usage: java -jar dealer.jar --hosts FILE [--stats FILE.json]"
       + " [--repeat R] [--warmup W] [--timeout SECONDS] [--connect-timeout SECONDS] [--debug]";
-  private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
 
   private DealerMain() {}
 
@@ -48,7 +45,7 @@ public final class DealerMain {
   public static int run(String[] args, PrintStream out, PrintStream err, JarResources jar) {
     long t0 = System.nanoTime();
     boolean debug = List.of(args).contains("--debug");
-    NETTY_LOG.setLevel(debug ? Level.INFO : Level.OFF);
+    NettySettings.apply(debug);
     String me = "dealer";
     NetDealerSession session = null;
     try {

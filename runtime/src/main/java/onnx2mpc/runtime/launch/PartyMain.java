@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import onnx2mpc.runtime.BufferPool;
 import onnx2mpc.runtime.Ctx;
 import onnx2mpc.runtime.Metrics;
@@ -50,7 +48,6 @@ public final class PartyMain {
   private static final Set<String> VALUED = Set.of("--hosts", "--input", "--output", "--stats",
       "--repeat", "--warmup", "--timeout", "--connect-timeout");
   /** Held so that the level set on it is not lost to garbage collection. */
-  private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
 
   private PartyMain() {}
 
@@ -65,7 +62,7 @@ public final class PartyMain {
   public static int run(String[] args, PrintStream out, PrintStream err, JarResources jar) {
     long t0 = System.nanoTime();
     boolean debug = List.of(args).contains("--debug");
-    NETTY_LOG.setLevel(debug ? Level.INFO : Level.OFF);
+    NettySettings.apply(debug);
     String me = "party";
     NetSession session = null;
     try {

@@ -1,5 +1,6 @@
 package onnx2mpc.runtime.ops;
 
+import java.util.Arrays;
 import onnx2mpc.runtime.Ctx;
 import onnx2mpc.runtime.Prg;
 
@@ -53,6 +54,37 @@ public final class Arith {
       ctx.session().pairPrg(owner, nonce).fill(r);
       ctx.buf[args[0]] = r;
     }
+  }
+
+  /**
+   * mpc.zero_share [out, owner, nonce, n]: the shares {@link #share} would give a private value
+   * of the owner, less the value itself: party q != owner takes the stream it shares with the
+   * owner at address nonce, the owner minus the sum of those streams. They depend on no input,
+   * so the program makes them offline, and sharing a graph input online is then the owner's
+   * mpc.add_av alone.
+   */
+  public static void zeroShare(Ctx ctx, int[] args) {
+    int owner = args[1];
+    long nonce = args[2];
+    int n = args[3];
+    long[] out = ctx.alloc(n);
+    if (ctx.party != owner) {
+      ctx.session().pairPrg(owner, nonce).fill(out);
+      ctx.buf[args[0]] = out;
+      return;
+    }
+    Arrays.fill(out, 0);
+    long[] stream = ctx.alloc(n);
+    for (int q = 0; q < ctx.parties; q++) {
+      if (q != owner) {
+        ctx.session().pairPrg(q, nonce).fill(stream);
+        for (int i = 0; i < n; i++) {
+          out[i] -= stream[i];
+        }
+      }
+    }
+    ctx.recycle(stream);
+    ctx.buf[args[0]] = out;
   }
 
   /** mpc.add_aa [out, a, b]: a + b. */

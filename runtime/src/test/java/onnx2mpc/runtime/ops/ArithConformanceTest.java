@@ -53,6 +53,33 @@ class ArithConformanceTest {
     }
   }
 
+  /**
+   * mpc.zero_share then the owner's mpc.add_av (how an input is shared, the first step offline)
+   * gives every party the very share mpc.share gives, and the zero sharing alone opens to zero.
+   */
+  @PartyCounts
+  void zeroShareThenAddGivesTheSharesOfShare(int n) {
+    long[] x = words(rnd, 1000);
+    int owner = n - 1;
+    List<long[][]> res = run(n, ctx -> {
+      if (ctx.party == owner) {
+        ctx.buf[1] = x;
+      }
+      share(ctx, 2, 1, owner, 7, x.length);
+      Arith.zeroShare(ctx, new int[] {3, owner, 7, x.length});
+      long[] zero = ctx.buf[3].clone();
+      Arith.addAV(ctx, new int[] {4, 3, 1, owner});
+      Comm.open(ctx, new int[] {5, 3});
+      ctx.exchange(0);
+      return new long[][] {ctx.buf[2], ctx.buf[4], ctx.buf[5], zero};
+    });
+    for (int p = 0; p < n; p++) {
+      assertArrayEquals(res.get(p)[0], res.get(p)[1], "share at party " + p);
+      assertArrayEquals(new long[x.length], res.get(p)[2], "zero sharing opened at party " + p);
+      assertTrue(res.get(p)[3][0] != 0, "a share of zero is zero at party " + p);
+    }
+  }
+
   @PartyCounts
   void localLinearOpsMatchPlaintext(int n) {
     long[] x = fixed(rnd, 1000, 100);
