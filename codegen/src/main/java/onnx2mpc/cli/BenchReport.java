@@ -117,6 +117,18 @@ final class BenchReport {
     return m;
   }
 
+  /**
+   * Per process, the median over measured repetitions of the JVM's own time ({@code gc_s}: the
+   * collector's pauses, {@code jit_s}: the JIT compilers' time), by label; -1 unknown.
+   */
+  Map<String, Double> jvmSeconds(String key) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (String l : run.labels()) {
+      m.put(l, medianOf(l, key));
+    }
+    return m;
+  }
+
   /** Everything every process sends for one inference: both phases and the dealer. */
   long bytesTotal() {
     long t = 0;
@@ -188,6 +200,8 @@ final class BenchReport {
       rss.put(l, r < 0 ? null : Math.round(r * 10) / 10.0);
     }
     root.put("peak_rss_mib", rss);
+    root.put("gc_s", seconds(jvmSeconds("gc_s")));
+    root.put("jit_s", seconds(jvmSeconds("jit_s")));
     root.put("max_abs_err", run.maxAbsErr);
     root.put("compile_s", run.compileS);
     List<Object> reps = new ArrayList<>();
@@ -203,10 +217,24 @@ final class BenchReport {
     return root;
   }
 
+  private static Map<String, Object> seconds(Map<String, Double> m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(k, v < 0 ? null : Math.round(v * 1e3) / 1e3));
+    return out;
+  }
+
   private static Map<String, Object> unknownAsNull(Map<String, Long> m) {
     Map<String, Object> out = new LinkedHashMap<>();
     m.forEach((k, v) -> out.put(k, v < 0 ? null : v));
     return out;
+  }
+
+  private static String perProcess(Map<String, Double> seconds) {
+    StringBuilder sb = new StringBuilder();
+    seconds.forEach((l, v) -> sb.append(sb.length() == 0 ? "" : ", ")
+        .append(l.equals("dealer") ? "dealer" : "p" + l).append(' ')
+        .append(v < 0 ? "?" : String.format(Locale.ROOT, "%.3f s", v)));
+    return sb.toString();
   }
 
   /** The per-layer table, then the totals. */
@@ -257,6 +285,8 @@ final class BenchReport {
           .append(' ').append(r < 0 ? "?" : String.format(Locale.ROOT, "%.0f MiB", r));
     }
     pw.println("peak memory  " + mem);
+    pw.println("jvm time     collector pauses " + perProcess(jvmSeconds("gc_s"))
+        + "; compilers " + perProcess(jvmSeconds("jit_s")) + " per inference");
     if (run.maxAbsErr != null) {
       pw.printf(Locale.ROOT, "max abs err  %.3g vs %s%n", run.maxAbsErr, errorAgainst);
     }

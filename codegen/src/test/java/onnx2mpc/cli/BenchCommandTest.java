@@ -33,7 +33,8 @@ class BenchCommandTest {
         "--repeat", "2", "--json", json.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     for (String line : new String[] {"ONNX node", "/c1/Conv", "/MaxPool", "end to end ",
-        "median of 2", "rounds ", "bytes sent ", "dealer ", "peak memory ", "max abs err "}) {
+        "median of 2", "rounds ", "bytes sent ", "dealer ", "peak memory ", "max abs err ",
+        "jvm time     collector pauses p0 "}) {
       assertTrue(r.out().contains(line), line + " in\n" + r.out());
     }
     Map<?, ?> s = (Map<?, ?>) Json.parse(Files.readString(json));
@@ -55,6 +56,14 @@ class BenchCommandTest {
     }
     Map<?, ?> rss = (Map<?, ?>) s.get("peak_rss_mib");
     assertEquals(3, rss.size());
+    // The JVMs' own time per inference: every process reports it (HotSpot does), none negative.
+    for (String key : new String[] {"gc_s", "jit_s"}) {
+      Map<?, ?> jvm = (Map<?, ?>) s.get(key);
+      assertEquals(List.of("0", "1", "dealer"), List.copyOf(jvm.keySet()), key);
+      for (Object t : jvm.values()) {
+        assertTrue(t instanceof Number n && n.doubleValue() >= 0, key + " " + jvm);
+      }
+    }
     // Every online round belongs to one layer: the per-layer rounds add up to the total.
     long rounds = 0;
     double share = 0;

@@ -75,11 +75,13 @@ public final class DealerMain {
       for (int e = 0; e < reps.total(); e++) {
         session.beginEpoch(e, reps.total());
         long b0 = session.bytesSent();
+        JvmTimes.Reading jvm0 = JvmTimes.now();
         long t = System.nanoTime();
         program.run(session);
         double s = (System.nanoTime() - t) / 1e9;
         reps.add(new Repetitions.Rep(e, reps.isWarmup(e), s, 0, s, 0, 0,
-            session.bytesSent() - b0, 0, new long[0], new long[0], new int[0]));
+            session.bytesSent() - b0, 0, JvmTimes.now().since(jvm0), new long[0], new long[0],
+            new int[0]));
       }
       long sent = session.bytesSent();
       session.close();

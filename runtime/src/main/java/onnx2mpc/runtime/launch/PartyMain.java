@@ -199,6 +199,7 @@ public final class PartyMain {
     Metrics metrics = new Metrics(layers);
     Ctx ctx = new Ctx(session, program.slots(), data, metrics, kept, pool);
     long b0 = session.bytesSent();
+    JvmTimes.Reading jvm0 = JvmTimes.now();
     long tOffline = System.nanoTime();
     program.offline(ctx);
     // All parties start the online phase together (an empty exchange, tag 0, which no program
@@ -214,7 +215,8 @@ public final class PartyMain {
     return new Repetitions.Rep(epoch, reps.isWarmup(epoch), (tOnline - tOffline) / 1e9,
         (tDone - tOnline) / 1e9, (tDone - tOffline) / 1e9, offlineRounds,
         metrics.rounds() - offlineRounds, b1 - b0, session.bytesSent() - b1,
-        metrics.layerNanos(), metrics.layerBytes(), metrics.layerRounds());
+        JvmTimes.now().since(jvm0), metrics.layerNanos(), metrics.layerBytes(),
+        metrics.layerRounds());
   }
 
   /**

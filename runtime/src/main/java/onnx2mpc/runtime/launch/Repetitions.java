@@ -15,12 +15,12 @@ import onnx2mpc.runtime.Session;
 final class Repetitions {
   /**
    * What one repetition measured; times in seconds, bytes sent to the other processes (the
-   * dealer's in {@code offlineBytes}), per-layer values indexed by layer (empty for the
-   * dealer).
+   * dealer's in {@code offlineBytes}), the JVM's own collector and compiler time during it,
+   * per-layer values indexed by layer (empty for the dealer).
    */
   record Rep(int epoch, boolean warmup, double offlineS, double onlineS, double wallS,
       int offlineRounds, int onlineRounds, long offlineBytes, long onlineBytes,
-      long[] layerNanos, long[] layerBytes, int[] layerRounds) {}
+      JvmTimes.Reading jvm, long[] layerNanos, long[] layerBytes, int[] layerRounds) {}
 
   final int repeat;
   final int warmup;
@@ -125,7 +125,8 @@ final class Repetitions {
    * The JSON members {@code "repeat"}, {@code "warmup"}, {@code "repetitions"} (one object
    * per repetition) and {@code "median"}, each line indented by two spaces and followed by a
    * comma; {@code party} selects the party's fields (times, rounds, bytes per phase) or the
-   * dealer's (time and bytes).
+   * dealer's (time and bytes); both have the collector's pauses and the compilers' time
+   * ({@code gc_s}, {@code jit_s}).
    */
   String json(boolean party) {
     StringBuilder sb = new StringBuilder();
@@ -148,6 +149,8 @@ final class Repetitions {
         sb.append(", \"wall_s\": ").append(RunStats.num(r.wallS()))
             .append(", \"bytes_sent\": ").append(r.offlineBytes());
       }
+      sb.append(", \"gc_s\": ").append(RunStats.num(r.jvm().gcS()))
+          .append(", \"jit_s\": ").append(RunStats.num(r.jvm().jitS()));
       sb.append('}');
       sep = ",\n";
     }
@@ -165,6 +168,8 @@ final class Repetitions {
       sb.append("\"wall_s\": ").append(RunStats.num(median(Rep::wallS)))
           .append(", \"bytes_sent\": ").append(RunStats.num(median(r -> r.offlineBytes())));
     }
+    sb.append(", \"gc_s\": ").append(RunStats.num(median(r -> r.jvm().gcS())))
+        .append(", \"jit_s\": ").append(RunStats.num(median(r -> r.jvm().jitS())));
     return sb.append("},\n").toString();
   }
 }
