@@ -28,6 +28,11 @@ import onnx2mpc.runtime.Ctx;
 class ArithConformanceTest {
   private final Random rnd = new Random(42);
 
+  /**
+   * Sharing, then opening and revealing, gives back the input. So does sharing in two steps
+   * (how a graph input is shared, the first offline): mpc.zero_share, whose shares open to
+   * zero, then the owner's mpc.add_av, which gives every party the very share of mpc.share.
+   */
   @PartyCounts
   void shareThenOpenGivesTheInput(int n) {
     long[] x = words(rnd, 1000);
@@ -39,10 +44,17 @@ class ArithConformanceTest {
       share(ctx, 2, 1, owner, 7, x.length);
       Comm.open(ctx, new int[] {3, 2});
       Comm.reveal(ctx, new int[] {4, 2, 1 << 1});
+      Arith.zeroShare(ctx, new int[] {5, owner, 7, x.length});
+      long[] zero = ctx.buf[5].clone();
+      Arith.addAV(ctx, new int[] {6, 5, 1, owner});
+      Comm.open(ctx, new int[] {7, 5});
       ctx.exchange(0);
-      return new long[][] {ctx.buf[3], ctx.buf[4], ctx.buf[2]};
+      return new long[][] {ctx.buf[3], ctx.buf[4], ctx.buf[2], ctx.buf[6], ctx.buf[7], zero};
     });
     for (int p = 0; p < n; p++) {
+      assertArrayEquals(res.get(p)[2], res.get(p)[3], "two-step share at party " + p);
+      assertArrayEquals(new long[x.length], res.get(p)[4], "zero sharing opened at party " + p);
+      assertTrue(res.get(p)[5][0] != 0, "a share of zero is zero at party " + p);
       assertArrayEquals(x, res.get(p)[0], "open at party " + p);
       if (p == 1) {
         assertArrayEquals(x, res.get(p)[1], "reveal to party 1");
@@ -50,33 +62,6 @@ class ArithConformanceTest {
         assertNull(res.get(p)[1], "reveal to party 1 only, seen at party " + p);
       }
       assertTrue(res.get(p)[2][0] != x[0], "a share equals the secret at party " + p);
-    }
-  }
-
-  /**
-   * mpc.zero_share then the owner's mpc.add_av (how an input is shared, the first step offline)
-   * gives every party the very share mpc.share gives, and the zero sharing alone opens to zero.
-   */
-  @PartyCounts
-  void zeroShareThenAddGivesTheSharesOfShare(int n) {
-    long[] x = words(rnd, 1000);
-    int owner = n - 1;
-    List<long[][]> res = run(n, ctx -> {
-      if (ctx.party == owner) {
-        ctx.buf[1] = x;
-      }
-      share(ctx, 2, 1, owner, 7, x.length);
-      Arith.zeroShare(ctx, new int[] {3, owner, 7, x.length});
-      long[] zero = ctx.buf[3].clone();
-      Arith.addAV(ctx, new int[] {4, 3, 1, owner});
-      Comm.open(ctx, new int[] {5, 3});
-      ctx.exchange(0);
-      return new long[][] {ctx.buf[2], ctx.buf[4], ctx.buf[5], zero};
-    });
-    for (int p = 0; p < n; p++) {
-      assertArrayEquals(res.get(p)[0], res.get(p)[1], "share at party " + p);
-      assertArrayEquals(new long[x.length], res.get(p)[2], "zero sharing opened at party " + p);
-      assertTrue(res.get(p)[3][0] != 0, "a share of zero is zero at party " + p);
     }
   }
 
