@@ -119,7 +119,8 @@ public final class MpcBuilder {
    */
   public Value share(Value priv) {
     if (!priv.vis().isPrivate()) {
-      throw new IrException(priv.def(), "expected a private value to share, but found " + priv.vis());
+      throw new IrException(priv.def(), "expected a private value to share, but found "
+          + priv.vis());
     }
     int owner = priv.vis().owner();
     Type shared = priv.type().withVis(Vis.ARITH);

@@ -20,8 +20,9 @@ import onnx2mpc.runtime.net.NetOptions;
  *
  * Waits for every party to connect ({@link NetDealerSession}), runs the jar's
  * {@link DealerProgram} (which derives the parties' correlations from their seeds and streams
- * party 0's corrections), prints a one-line summary on stderr and writes stats JSON ({@code bytes_sent},
- * {@code wall_s}, {@code peak_rss_mib}). Any failure: one line "dealer: ..." on stderr, the
+ * party 0's corrections), prints a one-line summary on stderr and writes stats JSON
+ * ({@code bytes_sent}, {@code wall_s}, {@code peak_rss_mib}, and per repetition its time, bytes,
+ * collector pauses and compiler CPU). Any failure: one line "dealer: ..." on stderr, the
  * parties told, exit code 1.
  *
  * <p>{@code --repeat} and {@code --warmup} must match the parties' (see {@link PartyMain}): the

@@ -149,7 +149,11 @@ class PartyMainTest {
       String ds = Files.readString(dir.resolve("d.json"));
       assertTrue(ds.contains("{\"epoch\": 1, \"warmup\": false, \"wall_s\": "), ds);
       assertTrue(ds.matches("(?s).*\"median\": \\{\"wall_s\": [0-9.]+,"
-          + " \"bytes_sent\": \\d+}\\s*}\\s*"), ds);
+          + " \"bytes_sent\": \\d+, \"gc_s\": [0-9.]+, \"jit_s\": ([0-9.]+|null)}\\s*}\\s*"),
+          ds);
+      // Each repetition says what the JVM spent on itself meanwhile, parties and dealer alike.
+      assertTrue(stats.matches("(?s).*\"epoch\": 2, [^}]*\"gc_s\": [0-9.]+, \"jit_s\": .*"),
+          stats);
     } finally {
       pool.shutdownNow();
     }
