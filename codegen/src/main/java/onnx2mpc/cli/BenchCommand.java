@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
  * {@link BenchReport}), {@code rounds} (online), {@code offline_rounds}, {@code bytes_sent}
  * (per party online, and {@code dealer}), {@code bytes_sent_offline}, {@code bytes_total},
  * {@code peak_rss_mib} (per process), {@code gc_s} and {@code jit_s} (per process, the
- * median repetition's collector pauses and JIT compiler time), {@code max_abs_err},
+ * median repetition's collector pauses and JIT compilers' CPU), {@code max_abs_err},
  * {@code repetitions} and
  * {@code layers} (name, op, time_s, share, rounds, bytes_sent).
  */

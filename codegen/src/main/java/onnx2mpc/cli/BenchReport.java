@@ -119,7 +119,7 @@ final class BenchReport {
 
   /**
    * Per process, the median over measured repetitions of the JVM's own time ({@code gc_s}: the
-   * collector's pauses, {@code jit_s}: the JIT compilers' time), by label; -1 unknown.
+   * collector's pauses, {@code jit_s}: the JIT compilers' CPU), by label; -1 unknown.
    */
   Map<String, Double> jvmSeconds(String key) {
     Map<String, Double> m = new LinkedHashMap<>();

@@ -22,7 +22,7 @@ public record Plan(List<LayerPlan> layers, int rounds, long[] bytesSent, long de
    * A JVM heap that holds the planned buffers with room for the collector to work: a quarter
    * more than the peak, plus 24 MiB. With an eighth more (ResNet-18 224: 460 MiB), the serial
    * collector ran 5 to 6 full collections per inference at party 0, since weights and the
-   * offline phase's values fill most of the old generation; with a quarter (518 MiB) about 3.5,
+   * offline phase's values fill most of the old generation; with a quarter (519 MiB) about 3.5,
    * for 0.1 s less online and 70 MiB more peak RSS (about 665 MiB, under the 750 MB target).
    */
   public long recommendedHeapBytes() {
