@@ -232,7 +232,7 @@ final class BenchReport {
   private static String perProcess(Map<String, Double> seconds) {
     StringBuilder sb = new StringBuilder();
     seconds.forEach((l, v) -> sb.append(sb.length() == 0 ? "" : ", ")
-        .append(l.equals("dealer") ? "dealer" : "p" + l).append(' ')
+        .append(RunReport.processName(l)).append(' ')
         .append(v < 0 ? "?" : String.format(Locale.ROOT, "%.3f s", v)));
     return sb.toString();
   }
@@ -269,7 +269,7 @@ final class BenchReport {
     StringBuilder sent = new StringBuilder();
     Map<String, Long> off = offlineBytesSent();
     for (Map.Entry<String, Long> e : bytesSent().entrySet()) {
-      String who = e.getKey().equals("dealer") ? "dealer" : "p" + e.getKey();
+      String who = RunReport.processName(e.getKey());
       sent.append(sent.length() == 0 ? "" : ", ").append(who).append(' ')
           .append(e.getValue() < 0 ? "?" : PlanWriter.bytes(e.getValue()));
       Long o = off.get(e.getKey());
@@ -281,8 +281,8 @@ final class BenchReport {
     StringBuilder mem = new StringBuilder();
     for (String l : run.labels()) {
       double r = run.peakRssMib.getOrDefault(l, -1.0);
-      mem.append(mem.length() == 0 ? "" : ", ").append(l.equals("dealer") ? "dealer" : "p" + l)
-          .append(' ').append(r < 0 ? "?" : String.format(Locale.ROOT, "%.0f MiB", r));
+      mem.append(mem.length() == 0 ? "" : ", ").append(RunReport.processName(l)).append(' ')
+          .append(r < 0 ? "?" : String.format(Locale.ROOT, "%.0f MiB", r));
     }
     pw.println("peak memory  " + mem);
     pw.println("jvm time     collector pauses " + perProcess(jvmSeconds("gc_s"))

@@ -34,6 +34,11 @@ final class RunReport {
     this.program = program;
   }
 
+  /** How the reports name a process: p0, p1, ... for parties, dealer for the dealer. */
+  static String processName(String label) {
+    return label.equals("dealer") ? "dealer" : "p" + label;
+  }
+
   /** Party labels then "dealer", as used in every per-process map. */
   List<String> labels() {
     List<String> l = new ArrayList<>();
@@ -151,7 +156,7 @@ final class RunReport {
     StringBuilder sent = new StringBuilder();
     StringBuilder mem = new StringBuilder();
     for (String l : labels()) {
-      String who = l.equals("dealer") ? "dealer" : "p" + l;
+      String who = processName(l);
       long b = bytesSent(l);
       sent.append(sent.length() == 0 ? "" : ", ").append(who).append(' ')
           .append(b < 0 ? "?" : PlanWriter.bytes(b));
