@@ -30,16 +30,7 @@ public final class Arith {
       }
       long[] out = ctx.alloc(x.length);
       System.arraycopy(x, 0, out, 0, x.length);
-      long[] mask = ctx.alloc(x.length);
-      for (int q = 0; q < ctx.parties; q++) {
-        if (q != owner) {
-          ctx.session().pairPrg(q, nonce).fill(mask);
-          for (int i = 0; i < out.length; i++) {
-            out[i] -= mask[i];
-          }
-        }
-      }
-      ctx.recycle(mask);
+      subtractPeerStreams(ctx, out, owner, nonce);
       ctx.buf[args[0]] = out;
     } else {
       int n;
@@ -74,17 +65,22 @@ public final class Arith {
       return;
     }
     Arrays.fill(out, 0);
-    long[] stream = ctx.alloc(n);
+    subtractPeerStreams(ctx, out, owner, nonce);
+    ctx.buf[args[0]] = out;
+  }
+
+  /** The owner's side of a sharing: out -= the stream it shares with each other party. */
+  private static void subtractPeerStreams(Ctx ctx, long[] out, int owner, long nonce) {
+    long[] stream = ctx.alloc(out.length);
     for (int q = 0; q < ctx.parties; q++) {
       if (q != owner) {
         ctx.session().pairPrg(q, nonce).fill(stream);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < out.length; i++) {
           out[i] -= stream[i];
         }
       }
     }
     ctx.recycle(stream);
-    ctx.buf[args[0]] = out;
   }
 
   /** mpc.add_aa [out, a, b]: a + b. */
