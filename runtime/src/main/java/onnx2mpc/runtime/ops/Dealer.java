@@ -129,9 +129,7 @@ public final class Dealer {
     long corr = args[5];
     int n = args[6];
     int words = Compare.monomialRows(args[7], args[8]) * Bits.blocks(n);
-    Session s = ctx.session();
-    ctx.buf[args[0]] = expand(ctx, s.dealerPrg(corr, 0), n);
-    ctx.buf[args[2]] = expand(ctx, s.dealerPrg(corr, 2), Bits.blocks(n));
+    maskAndRho(ctx, args, corr, n, 2);
     correctedTogether(ctx, args, corr, new int[] {1, 3, 4}, words, n, n);
   }
 
@@ -171,10 +169,19 @@ public final class Dealer {
     long corr = args[8];
     int n = args[9];
     int words = Compare.monomialRows(args[11], args[12]) * Bits.blocks(n);
+    maskAndRho(ctx, args, corr, n, 4);
+    correctedTogether(ctx, args, corr, new int[] {1, 2, 3, 5, 6, 7}, n, n, words, n, n, n);
+  }
+
+  /**
+   * The components every party expands in compare_mul and trunc_compare_mul: the mask r
+   * (component 0, into args[0]) and the packed random bits rho (component and argument
+   * {@code rho}).
+   */
+  private static void maskAndRho(Ctx ctx, int[] args, long corr, int n, int rho) {
     Session s = ctx.session();
     ctx.buf[args[0]] = expand(ctx, s.dealerPrg(corr, 0), n);
-    ctx.buf[args[4]] = expand(ctx, s.dealerPrg(corr, 4), Bits.blocks(n));
-    correctedTogether(ctx, args, corr, new int[] {1, 2, 3, 5, 6, 7}, n, n, words, n, n, n);
+    ctx.buf[args[rho]] = expand(ctx, s.dealerPrg(corr, rho), Bits.blocks(n));
   }
 
   /**
