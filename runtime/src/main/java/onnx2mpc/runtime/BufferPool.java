@@ -51,9 +51,13 @@ public final class BufferPool {
     this.capacityWords = capacityWords;
   }
 
-  /** A pool holding at most an eighth of the heap (at least 32 MiB) in free arrays. */
+  /**
+   * A pool holding at most an eighth of the heap in free arrays, and at least 64 MiB (eight
+   * 1M-element values) for the small heaps of small programs, whose few large values would
+   * otherwise be allocated anew in every repetition.
+   */
   public BufferPool() {
-    this(Math.max(4L << 20, Runtime.getRuntime().maxMemory() / 8 / 8));
+    this(Math.max(8L << 20, Runtime.getRuntime().maxMemory() / 8 / 8));
   }
 
   /** An array of n words: a recycled one (any contents) or a new one (zeros). */

@@ -1,6 +1,7 @@
 package onnx2mpc.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.HashMap;
@@ -56,5 +57,25 @@ class CtxReleaseTest {
     ctx.release(0);
     assertNotSame(v, ctx.alloc(N));
     assertSame(v, ctx.kept(7));
+  }
+
+  @Test
+  void theEndOfARepetitionRecyclesEveryLiveValueOnce() {
+    Ctx ctx = ctx();
+    long[] v = inSlot0(ctx);
+    ctx.buf[2] = v; // passed on as it is: two slots, one array
+    long[] kept = ctx.alloc(N);
+    ctx.buf[1] = kept;
+    ctx.keep(7, kept);
+    ctx.buf[3] = new long[N]; // not the pool's
+    ctx.releaseAll();
+    for (long[] slot : ctx.buf) {
+      assertNull(slot);
+    }
+    assertSame(v, ctx.alloc(N));
+    long[] next = ctx.alloc(N);
+    assertNotSame(v, next, "given back once, though two slots held it");
+    assertNotSame(kept, next, "kept for later repetitions");
+    assertSame(kept, ctx.kept(7));
   }
 }

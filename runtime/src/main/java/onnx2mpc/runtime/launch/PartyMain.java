@@ -211,6 +211,7 @@ public final class PartyMain {
     metrics.startOnline();
     program.online(ctx);
     long tDone = System.nanoTime();
+    ctx.releaseAll();
     metrics.finish();
     return new Repetitions.Rep(epoch, reps.isWarmup(epoch), (tOnline - tOffline) / 1e9,
         (tDone - tOnline) / 1e9, (tDone - tOffline) / 1e9, offlineRounds,
