@@ -45,6 +45,37 @@ class AesCtrPrgTest {
     assertArrayEquals(whole, pieces);
   }
 
+  /** Streams of one seed share this thread's cipher; reading them in turns must not mix them. */
+  @Test
+  void interleavedStreamsOfOneSeedStayApart() throws Exception {
+    long[] a = new AesCtrPrg(SEED, 5, 0).next(9_001);
+    long[] b = new AesCtrPrg(SEED, 5, 1).next(9_001);
+    long[] c = new AesCtrPrg(AesCtrPrg.newSeed(), 5, 0).next(10);
+    AesCtrPrg pa = new AesCtrPrg(SEED, 5, 0);
+    AesCtrPrg pb = new AesCtrPrg(SEED, 5, 1);
+    long[] ra = new long[9_001];
+    long[] rb = new long[9_001];
+    int[] sizes = {3, 1, 4_000, 997, 4_000};
+    int off = 0;
+    for (int s : sizes) {
+      pa.fill(ra, off, s);
+      new AesCtrPrg(AesCtrPrg.newSeed(), 5, 0).next(3); // another seed in between
+      pb.fill(rb, off, s);
+      off += s;
+    }
+    assertArrayEquals(a, ra);
+    assertArrayEquals(b, rb);
+    // The same stream continued on another thread (its own cipher) goes on where it stopped.
+    AesCtrPrg half = new AesCtrPrg(SEED, 5, 0);
+    long[] both = new long[9_001];
+    half.fill(both, 0, 4_501);
+    Thread t = new Thread(() -> half.fill(both, 4_501, 4_500));
+    t.start();
+    t.join();
+    assertArrayEquals(a, both);
+    assertFalse(Arrays.equals(Arrays.copyOf(a, 10), c));
+  }
+
   @Test
   void differentAddressesOrSeedsDiffer() {
     long[] base = new AesCtrPrg(SEED, 1, 0).next(64);
