@@ -1,6 +1,7 @@
 package onnx2mpc.passes.lower;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 import onnx2mpc.ir.Attrs;
@@ -72,11 +73,10 @@ final class ApproxKit {
         "inDims", v.shape().dims(), "outDims", out.dims());
   }
 
-  /** A public column [J, 1] at the given scale, expanded to [J, n]. */
-  Value column(String what, double[] c, int scale, int n) {
-    Value col = b.constant(prefix + "." + what + constants++, Tensor.reals(Shape.of(c.length, 1),
-        c), scale, Vis.PUBLIC);
-    return expand(col, Shape.of(c.length, n));
+  /** A public row [1, J] at the given scale. */
+  Value row(String what, double[] c, int scale) {
+    return b.constant(prefix + "." + what + constants++, Tensor.reals(Shape.of(1, c.length), c),
+        scale, Vis.PUBLIC);
   }
 
   /** Row j of a [J, n] value, as [n]. */
@@ -275,7 +275,7 @@ final class ApproxKit {
    * monomials (Circuits.atLeastBits), and all rows take the rounds of one comparison.
    * Exact for |s_j x - theta_j| < 2^(COMPARE_BITS - 1) ring units (2^19 with f = 16).
    */
-  Value atLeast(Value x, double[] theta, boolean[] negated) {
+  Thermometer atLeast(Value x, double[] theta, boolean[] negated) {
     int n = x.shape().size();
     int rows = theta.length;
     int neg = 0;
@@ -296,11 +296,30 @@ final class ApproxKit {
     if (neg > 0) {
       parts.add(atLeastRows(b.neg(flat), theta, rows - neg, rows, scale));
     }
-    if (parts.size() == 1) {
-      return parts.get(0);
+    return new Thermometer(parts);
+  }
+
+  /**
+   * Thermometer bits [J, n] as ring integers 0/1, in row blocks (those of x, then those of -x)
+   * that stay apart: joining them would copy every row (216 MB for a 1M-element reciprocal's 27
+   * rows), and {@link #combine} and {@link #row} read the blocks where they are.
+   */
+  record Thermometer(List<Value> blocks) {
+    int rows() {
+      return blocks.stream().mapToInt(v -> v.shape().dim(0)).sum();
     }
-    return b.op("mpc.concat", parts, parts.get(0).type().withShape(Shape.of(rows, n)),
-        "outer", 1, "inners", new int[] {(rows - neg) * n, neg * n});
+  }
+
+  /** Row j of the thermometer, shape [n]. */
+  Value row(Thermometer bits, int j) {
+    for (Value block : bits.blocks()) {
+      int rows = block.shape().dim(0);
+      if (j < rows) {
+        return row(block, j);
+      }
+      j -= rows;
+    }
+    throw new IllegalArgumentException("row " + j + " past the thermometer's last row");
   }
 
   /** [x >= theta_j] for j in [from, to), as arithmetic bits [to - from, n]. */
@@ -332,13 +351,29 @@ final class ApproxKit {
     return Math.scalb((double) encode(v, scale), -scale);
   }
 
-  /** base + sum_j c_j bits_j, shape [n], at the given scale (bits: [J, n] ring integers). */
-  Value combine(Value bits, double[] c, double base, int scale) {
-    int rows = bits.shape().dim(0);
-    int n = bits.shape().dim(1);
-    Value terms = b.mulAP(bits, column("weights", c, scale, n));
-    Value sum = b.op("mpc.reduce_sum", List.of(terms), terms.type().withShape(Shape.of(n)),
-        "outer", 1, "reduce", rows, "inner", n);
+  /**
+   * base + sum_j c_j bits_j, shape [n], at the given scale, as one public [1, J_b] x [J_b, n]
+   * product per block of rows: the [J, n] terms (and a [J, n] expansion of the weights) never
+   * exist. With the blocks kept apart too, a 1M-element reciprocal plans 598 instead of 841 MiB
+   * at its peak.
+   */
+  Value combine(Thermometer bits, double[] c, double base, int scale) {
+    if (c.length != bits.rows()) {
+      throw new IllegalArgumentException("combine: expected " + bits.rows() + " weights, but found "
+          + c.length);
+    }
+    Value sum = null;
+    int from = 0;
+    for (Value block : bits.blocks()) {
+      int rows = block.shape().dim(0);
+      int n = block.shape().dim(1);
+      Value w = row("weights", Arrays.copyOfRange(c, from, from + rows), scale);
+      Value part = reshape(b.op("mpc.matmul_pa", List.of(w, block),
+          MpcBuilder.productType(w, block, Shape.of(1, n)), "mm",
+          new int[] {1, 1, rows, n, 0, 0}), Shape.of(n));
+      sum = sum == null ? part : b.addAA(sum, part);
+      from += rows;
+    }
     return b.addConst(sum, encode(base, scale));
   }
 }

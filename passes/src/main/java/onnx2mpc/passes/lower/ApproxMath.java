@@ -109,7 +109,8 @@ final class ApproxMath {
       level[i] = Math.scalb(1.0, kmin + i);
     }
     Value table = kit.lookup(kr[0], kmin, f, level).get(0);
-    Value bits = kit.atLeast(kr[0], new double[] {kmin, kmax + 1}, new boolean[2]);
+    ApproxKit.Thermometer bits =
+        kit.atLeast(kr[0], new double[] {kmin, kmax + 1}, new boolean[2]);
     Value inside = kit.combine(bits, new double[] {1, -1}, 0, 0);
     Value saturated = kit.combine(bits, new double[] {0, Math.scalb(1.0, kmax)}, 0, f);
     return kit.mul(p, b.addAA(kit.mul(inside, table), saturated));
@@ -145,7 +146,8 @@ final class ApproxMath {
       lb[i] = j >= 0 ? Math.scalb(1.0, -j) : 0;
     }
     List<Value> t = kit.lookup(kr[0], lo, f, la, lb);
-    Value bits = kit.atLeast(kr[0], new double[] {lo, 0, lo + size}, new boolean[3]);
+    ApproxKit.Thermometer bits =
+        kit.atLeast(kr[0], new double[] {lo, 0, lo + size}, new boolean[3]);
     Value inside = kit.combine(bits, new double[] {1, 0, -1}, 0, 0);
     Value e = kit.mul(inside, b.addAA(kit.mul(t.get(0), pUp), kit.mul(t.get(1), pDown)));
     Value r = kit.chebyshev(kit.addReal(e, 1), 1, 3, d -> 1 / d, tol);
@@ -168,7 +170,7 @@ final class ApproxMath {
 
   /** The bits [x >= 4^i] (and, if signed, [-x >= 4^i] and [x >= 0]) of one input. */
   final class Normalized {
-    final Value bits;
+    final ApproxKit.Thermometer bits;
     final int lo;
     final int hi;
     final boolean signed;
@@ -205,7 +207,7 @@ final class ApproxMath {
         level[i] = g.applyAsDouble(lo + i);
       }
       double[] step = ApproxKit.steps(level, below, scale);
-      double[] w = new double[bits.shape().dim(0)];
+      double[] w = new double[bits.rows()];
       for (int i = 0; i < levels; i++) {
         w[i] = step[i];
         if (signed) {
