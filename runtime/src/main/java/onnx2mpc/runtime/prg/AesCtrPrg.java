@@ -55,6 +55,11 @@ public final class AesCtrPrg implements Prg {
   /** Per thread, an initialized AES-CTR cipher for each seed seen (a handful per session). */
   private static final ThreadLocal<Map<Seed, Cipher>> CIPHERS =
       ThreadLocal.withInitial(HashMap::new);
+  /**
+   * Ciphers a thread keeps at most: a session has one seed per peer and one with the dealer, but
+   * a JVM that runs session after session (the tests) would otherwise keep every seed it saw.
+   */
+  private static final int MAX_KEPT_CIPHERS = 64;
 
   /** A seed's bytes as a map key (arrays compare by identity). */
   private record Seed(long hi, long lo) {
@@ -95,10 +100,14 @@ public final class AesCtrPrg implements Prg {
     byte[] iv = ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN)
         .putLong(nonce).putInt(component).putInt((int) block).array();
     try {
-      Cipher c = CIPHERS.get().get(seedKey);
+      Map<Seed, Cipher> kept = CIPHERS.get();
+      Cipher c = kept.get(seedKey);
       if (c == null) {
+        if (kept.size() >= MAX_KEPT_CIPHERS) {
+          kept.clear();
+        }
         c = Cipher.getInstance("AES/CTR/NoPadding");
-        CIPHERS.get().put(seedKey, c);
+        kept.put(seedKey, c);
       }
       c.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
       return c;

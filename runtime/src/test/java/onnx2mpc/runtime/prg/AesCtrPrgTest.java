@@ -76,6 +76,20 @@ class AesCtrPrgTest {
     assertFalse(Arrays.equals(Arrays.copyOf(a, 10), c));
   }
 
+  /** A thread keeps a bounded number of ciphers; a stream whose cipher was dropped goes on. */
+  @Test
+  void manySeedsOnOneThreadKeepEveryStreamIntact() {
+    long[] expected = new AesCtrPrg(SEED, 11, 2).next(1_001);
+    AesCtrPrg p = new AesCtrPrg(SEED, 11, 2);
+    long[] got = new long[1_001];
+    p.fill(got, 0, 501);
+    for (int i = 0; i < 200; i++) {
+      new AesCtrPrg(AesCtrPrg.newSeed(), 11, 2).next(2);
+    }
+    p.fill(got, 501, 500);
+    assertArrayEquals(expected, got);
+  }
+
   @Test
   void differentAddressesOrSeedsDiffer() {
     long[] base = new AesCtrPrg(SEED, 1, 0).next(64);
