@@ -96,21 +96,26 @@ final class ApproxMath {
   /**
    * e^x for x below kmax ln 2 (saturating at 2^kmax 2^r above): 2^k from a table over the
    * window k = -f, -f + 1, ... (2^k for k < -f is below one ulp), masked by the two bits
-   * lo = [k >= -f] and hi = [k > kmax] of one comparison circuit: 2^k = (lo - hi) T(k) +
-   * hi 2^kmax, times 2^r. Rounds: the comparison (the table's opening travels with its first
-   * round) and two products after the truncation; relative error ~ 2^-f.
+   * lo = [k >= -f] and hi = [k >= top] of one comparison circuit: 2^k = (lo - hi) T(k) +
+   * hi 2^kmax, times 2^r. The table is the smallest power of two that reaches kmax - 1, and
+   * top = min(-f + its size, kmax + 1): where kmax + f is itself a power of two (softmax's
+   * kmax = 0 with f = 16), the saturation bit serves k = kmax exactly and the table (the
+   * dealer's one-hot code, 8 bytes per entry and element) is half the size. Rounds: the
+   * comparison (the table's opening travels with its first round) and two products after the
+   * truncation; relative error ~ 2^-f.
    */
   Value exp(Value x, int kmax) {
     Value[] kr = splitLog2(x, 1);
     Value p = kit.chebyshev(kr[1], FRAC_LO, FRAC_HI, u -> Math.pow(2, u), tol / 2);
     int kmin = -f;
-    double[] level = new double[Integer.highestOneBit(2 * (kmax - kmin + 1) - 1)];
+    double[] level = new double[Math.max(2, Integer.highestOneBit(2 * (kmax - kmin) - 1))];
     for (int i = 0; i < level.length; i++) {
       level[i] = Math.scalb(1.0, kmin + i);
     }
+    int top = Math.min(kmin + level.length, kmax + 1);
     Value table = kit.lookup(kr[0], kmin, f, level).get(0);
     ApproxKit.Thermometer bits =
-        kit.atLeast(kr[0], new double[] {kmin, kmax + 1}, new boolean[2]);
+        kit.atLeast(kr[0], new double[] {kmin, top}, new boolean[2]);
     Value inside = kit.combine(bits, new double[] {1, -1}, 0, 0);
     Value saturated = kit.combine(bits, new double[] {0, Math.scalb(1.0, kmax)}, 0, f);
     return kit.mul(p, b.addAA(kit.mul(inside, table), saturated));
