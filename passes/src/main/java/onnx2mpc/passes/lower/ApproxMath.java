@@ -127,12 +127,14 @@ final class ApproxMath {
    * sigmoid(a x). With t = -a x log2 e = k + r and q = [k >= 0]: if q = 0 then E = 2^t =
    * e^(-ax), else E = 2^-t = e^(ax); in both cases E < 2 (t < 1, resp. t > -1), so d = 1 + E
    * lies in (1, 3), where 1/d is a short polynomial, and sigmoid(ax) = q ? 1 - 1/d : 1/d.
-   * E = A(k) 2^r + B(k) 2^-r with A(k) = [k < 0] 2^k and B(k) = [k >= 0] 2^-k, two tables on
-   * one code over k = -f .. f - 1 (outside, both are below one ulp), cut to that window by
-   * comparison bits that also give q; 2^r and 2^-r share their Chebyshev basis (T_k(-w) =
-   * (-1)^k T_k(w)). This is CrypTen's sigmoid (reciprocal of 1 + exp(-x), crypten/common/
-   * functions/approximations.py) evaluated on the side where exp(-|x|) <= 2, without a
-   * separate abs.
+   * E = [-f <= k < 0] 2^k 2^r + [0 <= k < f] 2^-k 2^-r (outside, both are below one ulp): the
+   * two brackets are thermometer combinations of the comparison bits [k >= -f], [k >= 0] = q
+   * and [k >= f], and the powers two tables on one code of k modulo m, the smallest power of
+   * two at least f (16 entries instead of the 2f = 32 a table over the whole window takes:
+   * each side alone has at most m values, and the brackets pick the side); 2^r and 2^-r share
+   * their Chebyshev basis (T_k(-w) = (-1)^k T_k(w)). This is CrypTen's sigmoid (reciprocal of
+   * 1 + exp(-x), crypten/common/functions/approximations.py) evaluated on the side where
+   * exp(-|x|) <= 2, without a separate abs.
    */
   Value sigmoid(Value x, double a) {
     Value[] kr = splitLog2(x, -a);
@@ -142,19 +144,24 @@ final class ApproxMath {
     Value pUp = basis.eval(up, ApproxKit.degreeFor(up, tol / 2), f);
     Value pDown = basis.eval(down, ApproxKit.degreeFor(down, tol / 2), f);
     int lo = -f;
-    int size = Integer.highestOneBit(4 * f - 1);
+    int size = Math.max(2, Integer.highestOneBit(2 * f - 1));
     double[] la = new double[size];
     double[] lb = new double[size];
-    for (int i = 0; i < size; i++) {
-      int j = lo + i;
-      la[i] = j < 0 ? Math.scalb(1.0, j) : 0;
-      lb[i] = j >= 0 ? Math.scalb(1.0, -j) : 0;
+    for (int j = lo; j < f; j++) {
+      // The lookup reads entry (k - lo) mod size for k; each side has at most size values.
+      int i = Math.floorMod(j - lo, size);
+      if (j < 0) {
+        la[i] = Math.scalb(1.0, j);
+      } else {
+        lb[i] = Math.scalb(1.0, -j);
+      }
     }
     List<Value> t = kit.lookup(kr[0], lo, f, la, lb);
-    ApproxKit.Thermometer bits =
-        kit.atLeast(kr[0], new double[] {lo, 0, lo + size}, new boolean[3]);
-    Value inside = kit.combine(bits, new double[] {1, 0, -1}, 0, 0);
-    Value e = kit.mul(inside, b.addAA(kit.mul(t.get(0), pUp), kit.mul(t.get(1), pDown)));
+    ApproxKit.Thermometer bits = kit.atLeast(kr[0], new double[] {lo, 0, f}, new boolean[3]);
+    Value below = kit.combine(bits, new double[] {1, -1, 0}, 0, 0);
+    Value above = kit.combine(bits, new double[] {0, 1, -1}, 0, 0);
+    Value e = b.addAA(kit.mul(below, kit.mul(t.get(0), pUp)),
+        kit.mul(above, kit.mul(t.get(1), pDown)));
     Value r = kit.chebyshev(kit.addReal(e, 1), 1, 3, d -> 1 / d, tol);
     Value q = kit.row(bits, 1);
     Value flip = b.addConst(b.mulConst(r, -2), ApproxKit.encode(1, f));
