@@ -94,21 +94,48 @@ final class ApproxMath {
   }
 
   /**
-   * e^x for x below kmax ln 2 (saturating at 2^kmax 2^r above): 2^k from a table over the
-   * window k = -f, -f + 1, ... (2^k for k < -f is below one ulp), masked by the two bits
-   * lo = [k >= -f] and hi = [k >= top] of one comparison circuit: 2^k = (lo - hi) T(k) +
-   * hi 2^kmax, times 2^r. The table is the smallest power of two that reaches kmax - 1, and
-   * top = min(-f + its size, kmax + 1): where kmax + f is itself a power of two (softmax's
-   * kmax = 0 with f = 16), the saturation bit serves k = kmax exactly and the table (the
-   * dealer's one-hot code, 8 bytes per entry and element) is half the size. Rounds: the
-   * comparison (the table's opening travels with its first round) and two products after the
-   * truncation; relative error ~ 2^-f.
+   * e^x for x below kmax ln 2 (saturating at 2^kmax 2^r above): 2^k 2^r, with 2^k for k from
+   * -f (2^k for k < -f is below one ulp) to kmax from the dealer's one-hot code of k (8 bytes
+   * per entry and element), cut by bits of one comparison circuit. Two layouts, whichever
+   * needs the smaller code:
+   * <ul>
+   *   <li>one table over k = -f, -f + 1, ..., the smallest power of two that reaches kmax - 1,
+   *       with lo = [k >= -f] and hi = [k >= top], top = min(-f + its size, kmax + 1):
+   *       2^k = (lo - hi) T(k) + hi 2^kmax. Where kmax + f is itself a power of two (softmax's
+   *       kmax = 0 with f = 16) the saturation bit serves k = kmax exactly, and 16 entries do.
+   *   <li>two tables on one code of k modulo m, the smallest power of two at least f and
+   *       kmax, one for k < 0 and one for k >= 0 (each side alone has at most m values):
+   *       2^k = ([k >= -f] - [k >= 0]) A(k) + ([k >= 0] - [k > kmax]) B(k) + [k > kmax] 2^kmax.
+   *       Exp's kmax = 14 with f = 16 takes 16 entries instead of 32, for one more product in
+   *       the round that has one (16 bytes more per element and party online, 128 fewer from
+   *       the dealer).
+   * </ul>
+   * Rounds: the comparison (the table's opening travels with its first round) and two products
+   * after the truncation; relative error ~ 2^-f.
    */
   Value exp(Value x, int kmax) {
     Value[] kr = splitLog2(x, 1);
     Value p = kit.chebyshev(kr[1], FRAC_LO, FRAC_HI, u -> Math.pow(2, u), tol / 2);
     int kmin = -f;
-    double[] level = new double[Math.max(2, Integer.highestOneBit(2 * (kmax - kmin) - 1))];
+    int oneTable = Math.max(2, Integer.highestOneBit(2 * (kmax - kmin) - 1));
+    int twoTables = Math.max(2, Integer.highestOneBit(2 * Math.max(-kmin, kmax) - 1));
+    if (kmax > 0 && twoTables < oneTable) {
+      double[] neg = new double[twoTables];
+      double[] pos = new double[twoTables];
+      for (int k = kmin; k <= kmax; k++) {
+        // The lookup reads entry (k - kmin) mod m for k.
+        (k < 0 ? neg : pos)[Math.floorMod(k - kmin, twoTables)] = Math.scalb(1.0, k);
+      }
+      List<Value> t = kit.lookup(kr[0], kmin, f, neg, pos);
+      ApproxKit.Thermometer bits =
+          kit.atLeast(kr[0], new double[] {kmin, 0, kmax + 1}, new boolean[3]);
+      Value below = kit.combine(bits, new double[] {1, -1, 0}, 0, 0);
+      Value above = kit.combine(bits, new double[] {0, 1, -1}, 0, 0);
+      Value saturated = kit.combine(bits, new double[] {0, 0, Math.scalb(1.0, kmax)}, 0, f);
+      return kit.mul(p, b.addAA(b.addAA(kit.mul(below, t.get(0)), kit.mul(above, t.get(1))),
+          saturated));
+    }
+    double[] level = new double[oneTable];
     for (int i = 0; i < level.length; i++) {
       level[i] = Math.scalb(1.0, kmin + i);
     }
