@@ -74,7 +74,7 @@ final class ApproxKit {
   }
 
   /** A public row [1, J] at the given scale. */
-  Value row(String what, double[] c, int scale) {
+  Value publicRow(String what, double[] c, int scale) {
     return b.constant(prefix + "." + what + constants++, Tensor.reals(Shape.of(1, c.length), c),
         scale, Vis.PUBLIC);
   }
@@ -367,7 +367,7 @@ final class ApproxKit {
     for (Value block : bits.blocks()) {
       int rows = block.shape().dim(0);
       int n = block.shape().dim(1);
-      Value w = row("weights", Arrays.copyOfRange(c, from, from + rows), scale);
+      Value w = publicRow("weights", Arrays.copyOfRange(c, from, from + rows), scale);
       Value part = reshape(b.op("mpc.matmul_pa", List.of(w, block),
           MpcBuilder.productType(w, block, Shape.of(1, n)), "mm",
           new int[] {1, 1, rows, n, 0, 0}), Shape.of(n));

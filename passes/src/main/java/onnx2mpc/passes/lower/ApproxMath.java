@@ -118,22 +118,11 @@ final class ApproxMath {
     Value p = kit.chebyshev(kr[1], FRAC_LO, FRAC_HI, u -> Math.pow(2, u), tol / 2);
     int kmin = -f;
     int oneTable = Math.max(2, Integer.highestOneBit(2 * (kmax - kmin) - 1));
-    int twoTables = Math.max(2, Integer.highestOneBit(2 * Math.max(-kmin, kmax) - 1));
-    if (kmax > 0 && twoTables < oneTable) {
-      double[] neg = new double[twoTables];
-      double[] pos = new double[twoTables];
-      for (int k = kmin; k <= kmax; k++) {
-        // The lookup reads entry (k - kmin) mod m for k.
-        (k < 0 ? neg : pos)[Math.floorMod(k - kmin, twoTables)] = Math.scalb(1.0, k);
-      }
-      List<Value> t = kit.lookup(kr[0], kmin, f, neg, pos);
-      ApproxKit.Thermometer bits =
-          kit.atLeast(kr[0], new double[] {kmin, 0, kmax + 1}, new boolean[3]);
-      Value below = kit.combine(bits, new double[] {1, -1, 0}, 0, 0);
-      Value above = kit.combine(bits, new double[] {0, 1, -1}, 0, 0);
-      Value saturated = kit.combine(bits, new double[] {0, 0, Math.scalb(1.0, kmax)}, 0, f);
-      return kit.mul(p, b.addAA(b.addAA(kit.mul(below, t.get(0)), kit.mul(above, t.get(1))),
-          saturated));
+    if (kmax > 0 && sideTableSize(kmin, kmax + 1) < oneTable) {
+      Sides s = sides(kr[0], kmin, kmax + 1, k -> Math.scalb(1.0, k), k -> Math.scalb(1.0, k));
+      Value saturated = kit.combine(s.bits(), new double[] {0, 0, Math.scalb(1.0, kmax)}, 0, f);
+      return kit.mul(p, b.addAA(b.addAA(kit.mul(s.below(), s.negative()),
+          kit.mul(s.above(), s.nonNegative())), saturated));
     }
     double[] level = new double[oneTable];
     for (int i = 0; i < level.length; i++) {
@@ -146,6 +135,41 @@ final class ApproxMath {
     Value inside = kit.combine(bits, new double[] {1, -1}, 0, 0);
     Value saturated = kit.combine(bits, new double[] {0, Math.scalb(1.0, kmax)}, 0, f);
     return kit.mul(p, b.addAA(kit.mul(inside, table), saturated));
+  }
+
+  /**
+   * A function of the integer k given on each side of 0 (lo <= k < 0 and 0 <= k < hi): the two
+   * tables on one code of k modulo {@link #sideTableSize} (each side alone has at most that many
+   * values, so neither table collides with itself), and the thermometer bits [k >= lo],
+   * [k >= 0], [k >= hi] of one comparison circuit, with below = [lo <= k < 0] and above =
+   * [0 <= k < hi] that pick the side.
+   */
+  private record Sides(Value negative, Value nonNegative, ApproxKit.Thermometer bits,
+      Value below, Value above) {}
+
+  /** The smallest power of two (at least 2) holding either side of [lo, 0) and [0, hi). */
+  private static int sideTableSize(int lo, int hi) {
+    return Math.max(2, Integer.highestOneBit(2 * Math.max(-lo, hi) - 1));
+  }
+
+  private Sides sides(Value k, int lo, int hi, IntToDoubleFunction negative,
+      IntToDoubleFunction nonNegative) {
+    int size = sideTableSize(lo, hi);
+    double[] neg = new double[size];
+    double[] pos = new double[size];
+    for (int j = lo; j < hi; j++) {
+      // The lookup reads entry (k - lo) mod size for k.
+      int i = Math.floorMod(j - lo, size);
+      if (j < 0) {
+        neg[i] = negative.applyAsDouble(j);
+      } else {
+        pos[i] = nonNegative.applyAsDouble(j);
+      }
+    }
+    List<Value> t = kit.lookup(k, lo, f, neg, pos);
+    ApproxKit.Thermometer bits = kit.atLeast(k, new double[] {lo, 0, hi}, new boolean[3]);
+    return new Sides(t.get(0), t.get(1), bits, kit.combine(bits, new double[] {1, -1, 0}, 0, 0),
+        kit.combine(bits, new double[] {0, 1, -1}, 0, 0));
   }
 
   // ---- sigmoid, tanh ----
@@ -170,27 +194,11 @@ final class ApproxMath {
     double[] down = ApproxKit.chebyshevCoefficients(u -> Math.pow(2, -u), FRAC_LO, FRAC_HI);
     Value pUp = basis.eval(up, ApproxKit.degreeFor(up, tol / 2), f);
     Value pDown = basis.eval(down, ApproxKit.degreeFor(down, tol / 2), f);
-    int lo = -f;
-    int size = Math.max(2, Integer.highestOneBit(2 * f - 1));
-    double[] la = new double[size];
-    double[] lb = new double[size];
-    for (int j = lo; j < f; j++) {
-      // The lookup reads entry (k - lo) mod size for k; each side has at most size values.
-      int i = Math.floorMod(j - lo, size);
-      if (j < 0) {
-        la[i] = Math.scalb(1.0, j);
-      } else {
-        lb[i] = Math.scalb(1.0, -j);
-      }
-    }
-    List<Value> t = kit.lookup(kr[0], lo, f, la, lb);
-    ApproxKit.Thermometer bits = kit.atLeast(kr[0], new double[] {lo, 0, f}, new boolean[3]);
-    Value below = kit.combine(bits, new double[] {1, -1, 0}, 0, 0);
-    Value above = kit.combine(bits, new double[] {0, 1, -1}, 0, 0);
-    Value e = b.addAA(kit.mul(below, kit.mul(t.get(0), pUp)),
-        kit.mul(above, kit.mul(t.get(1), pDown)));
+    Sides s = sides(kr[0], -f, f, k -> Math.scalb(1.0, k), k -> Math.scalb(1.0, -k));
+    Value e = b.addAA(kit.mul(s.below(), kit.mul(s.negative(), pUp)),
+        kit.mul(s.above(), kit.mul(s.nonNegative(), pDown)));
     Value r = kit.chebyshev(kit.addReal(e, 1), 1, 3, d -> 1 / d, tol);
-    Value q = kit.row(bits, 1);
+    Value q = kit.row(s.bits(), 1);
     Value flip = b.addConst(b.mulConst(r, -2), ApproxKit.encode(1, f));
     return b.addAA(r, kit.mul(q, flip));
   }
