@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
  * (per party online, and {@code dealer}), {@code bytes_sent_offline}, {@code bytes_total},
  * {@code peak_rss_mib} (per process), {@code gc_s} and {@code jit_s} (per process, the
  * median repetition's collector pauses and JIT compilers' CPU), {@code max_abs_err},
- * {@code repetitions} and
+ * {@code repetitions}, {@code transport} ({@code tls} or {@code local}) and
  * {@code layers} (name, op, time_s, share, rounds, bytes_sent).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -82,6 +82,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "Kill every process after this long (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
+  @Option(names = "--transport", paramLabel = "tls|local", defaultValue = "tls",
+      description = "How the processes talk: tls, mutual TLS as between machines, or local,"
+          + " plain TCP over loopback with every peer still authenticated by its key"
+          + " (default: ${DEFAULT-VALUE}).")
+  String transport;
+
   @Option(names = "--jvm-arg", paramLabel = "ARG",
       description = "Extra option for every party and dealer JVM, e.g. --jvm-arg=-Xmx8g.")
   List<String> jvmArgs = new ArrayList<>();
@@ -100,6 +106,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new Main.UserError("--repeat: expected R >= 1 and --warmup W >= 0, but found R = "
           + repeat + ", W = " + warmup, Main.EXIT_USAGE);
     }
+    LocalRunner.transportArgs(transport);
     long t0 = System.nanoTime();
     Graph g = load();
     CompiledProgram p = Build.compile(g, opts.toOptions(g));
@@ -110,12 +117,14 @@ final class BenchCommand implements Callable<Integer> {
           dir));
       Build.Artifacts a = Build.write(p, dir, false);
       double compileS = (System.nanoTime() - t0) / 1e9;
-      err.printf("onnx2mpc bench: %s, %d parties, %d + %d repetitions%n", model.getFileName(),
-          p.parties(), warmup, repeat);
+      err.printf("onnx2mpc bench: %s, %d parties, %d + %d repetitions, %s transport%n",
+          model.getFileName(), p.parties(), warmup, repeat, transport);
       LocalRunner.Result r;
       try {
-        r = LocalRunner.run(p, a.jars(), in.files(), dir, jvmArgs, List.of("--repeat",
-            Integer.toString(repeat), "--warmup", Integer.toString(warmup)),
+        List<String> jarArgs = new ArrayList<>(List.of("--repeat", Integer.toString(repeat),
+            "--warmup", Integer.toString(warmup)));
+        jarArgs.addAll(LocalRunner.transportArgs(transport));
+        r = LocalRunner.run(p, a.jars(), in.files(), dir, jvmArgs, jarArgs,
             Duration.ofSeconds(timeoutSeconds), err);
       } catch (LocalCluster.Failure f) {
         err.println("onnx2mpc: bench failed: " + f.getMessage());

@@ -185,6 +185,11 @@ final class BenchReport {
     root.put("parties", run.program.parties());
     root.put("repeat", repeat);
     root.put("warmup", warmup);
+    // What the parties report ("tls" or "local"); absent from older jars' stats.
+    Object transport = run.stats.getOrDefault("0", Map.of()).get("transport");
+    if (transport != null) {
+      root.put("transport", transport);
+    }
     root.put("wall_s", median(e2e));
     root.put("offline_s", median(offline));
     root.put("online_s", median(online));

@@ -93,6 +93,19 @@ final class LocalRunner {
     return new Result(report, out);
   }
 
+  /**
+   * The jars' arguments for {@code --transport} ({@code tls}: none, the jars' default); every
+   * process this runner starts is on this machine, so {@code local} is always allowed.
+   */
+  static List<String> transportArgs(String transport) {
+    return switch (transport) {
+      case "tls" -> List.of();
+      case "local" -> List.of("--transport", "local");
+      default -> throw new Main.UserError("--transport: expected tls or local, but found '"
+          + transport + "'", Main.EXIT_USAGE);
+    };
+  }
+
   /** Checks the input files against the program; returns each party's {@code --input} args. */
   static Map<Integer, List<String>> assignInputs(CompiledProgram p, Map<String, Path> inputs) {
     Map<Integer, List<String>> byParty = new LinkedHashMap<>();

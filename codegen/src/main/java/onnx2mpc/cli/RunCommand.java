@@ -62,6 +62,12 @@ final class RunCommand implements Callable<Integer> {
       description = "Kill every process after this long (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
+  @Option(names = "--transport", paramLabel = "tls|local", defaultValue = "tls",
+      description = "How the processes talk: tls, mutual TLS as between machines, or local,"
+          + " plain TCP over loopback with every peer still authenticated by its key"
+          + " (default: ${DEFAULT-VALUE}).")
+  String transport;
+
   @Option(names = "--jvm-arg", paramLabel = "ARG",
       description = "Extra option for every party and dealer JVM, e.g. --jvm-arg=-Xmx8g.")
   List<String> jvmArgs = new ArrayList<>();
@@ -77,6 +83,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter pw = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long t0 = System.nanoTime();
+    LocalRunner.transportArgs(transport);
     Graph g = Build.load(model, opts.shapes());
     CompiledProgram p = Build.compile(g, opts.toOptions(g));
     // Input mistakes are found before the jars are written.
@@ -88,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
       LocalRunner.Result r;
       try {
         r = LocalRunner.run(p, a.jars(), inputs, dir, jvmArgs,
-            Duration.ofSeconds(timeoutSeconds), err);
+            LocalRunner.transportArgs(transport), Duration.ofSeconds(timeoutSeconds), err);
       } catch (LocalCluster.Failure f) {
         err.println("onnx2mpc: run failed: " + f.getMessage());
         if (keep == null) {

@@ -67,6 +67,28 @@ class LocalRunnerTest {
     }
   }
 
+  /** The local transport computes the same product; every party's stats name it. */
+  @Test
+  void theLocalTransportRunsTheSameProgram() throws Exception {
+    CompiledProgram p = TestPrograms.beaver(2);
+    JarWriter.Jars jars = JarWriter.write(p, dir);
+    StringWriter err = new StringWriter();
+    LocalRunner.Result r = LocalRunner.run(p, jars, Map.of("x", input(TestPrograms.X)), dir,
+        List.of(), LocalRunner.transportArgs("local"), Duration.ofSeconds(120),
+        new PrintWriter(err, true));
+    double[] got = Npy.read(r.output()).doubles();
+    for (int i = 0; i < 4; i++) {
+      assertEquals(TestPrograms.X[i] * TestPrograms.W[i], got[i], 0.0, err.toString());
+    }
+    for (String party : List.of("0", "1")) {
+      assertEquals("local", r.report().stats.get(party).get("transport"), party);
+    }
+    Main.UserError e = assertThrows(Main.UserError.class,
+        () -> LocalRunner.transportArgs("udp"));
+    assertEquals("--transport: expected tls or local, but found 'udp'", e.getMessage());
+    assertEquals(List.of(), LocalRunner.transportArgs("tls"));
+  }
+
   @Test
   void aFailingPartyStopsTheRunWithItsMessage() throws Exception {
     CompiledProgram p = TestPrograms.beaver(2);

@@ -31,7 +31,8 @@ import onnx2mpc.runtime.net.NetOptions;
  */
 public final class DealerMain {
   static final String USAGE = "usage: java -jar dealer.jar --hosts FILE [--stats FILE.json]"
-      + " [--repeat R] [--warmup W] [--timeout SECONDS] [--connect-timeout SECONDS] [--debug]";
+      + " [--repeat R] [--warmup W] [--timeout SECONDS] [--connect-timeout SECONDS]"
+      + " [--transport tls|local] [--debug]";
 
   private DealerMain() {}
 
@@ -56,7 +57,8 @@ public final class DealerMain {
             + " start it with PartyMain");
       }
       CommandLine cl = CommandLine.parse(args,
-          Set.of("--hosts", "--stats", "--repeat", "--warmup", "--timeout", "--connect-timeout"),
+          Set.of("--hosts", "--stats", "--repeat", "--warmup", "--timeout", "--connect-timeout",
+              "--transport"),
           Set.of(),
           Set.of("--debug", "--help"));
       if (cl.has("--help")) {
@@ -66,8 +68,8 @@ public final class DealerMain {
       NetOptions net = NetOptions.defaults()
           .withRoundTimeout(cl.seconds("--timeout", NetOptions.DEFAULT_ROUND_TIMEOUT))
           .withConnectTimeout(cl.seconds("--connect-timeout",
-              NetOptions.DEFAULT_CONNECT_TIMEOUT))
-          .withTls(JarKeys.load(jar, info)); // always mutual TLS, never plaintext
+              NetOptions.DEFAULT_CONNECT_TIMEOUT));
+      net = Transport.apply(net, cl.get("--transport"), JarKeys.load(jar, info));
       Hosts hosts = Hosts.read(Path.of(cl.required("--hosts", "FILE")))
           .requireProgram(info.parties());
       Repetitions reps = Repetitions.of(cl);

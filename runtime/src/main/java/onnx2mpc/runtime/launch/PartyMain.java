@@ -44,9 +44,9 @@ import onnx2mpc.runtime.net.NetSession;
 public final class PartyMain {
   static final String USAGE = "usage: java -jar partyK.jar --hosts FILE [--input NAME=FILE.npy]..."
       + " [--output FILE.npy] [--stats FILE.json] [--repeat R] [--warmup W] [--timeout SECONDS]"
-      + " [--connect-timeout SECONDS] [--debug]";
+      + " [--connect-timeout SECONDS] [--transport tls|local] [--debug]";
   private static final Set<String> VALUED = Set.of("--hosts", "--input", "--output", "--stats",
-      "--repeat", "--warmup", "--timeout", "--connect-timeout");
+      "--repeat", "--warmup", "--timeout", "--connect-timeout", "--transport");
   /** Held so that the level set on it is not lost to garbage collection. */
 
   private PartyMain() {}
@@ -80,8 +80,8 @@ public final class PartyMain {
       NetOptions net = NetOptions.defaults()
           .withRoundTimeout(cl.seconds("--timeout", NetOptions.DEFAULT_ROUND_TIMEOUT))
           .withConnectTimeout(cl.seconds("--connect-timeout",
-              NetOptions.DEFAULT_CONNECT_TIMEOUT))
-          .withTls(JarKeys.load(jar, info)); // always mutual TLS, never plaintext
+              NetOptions.DEFAULT_CONNECT_TIMEOUT));
+      net = Transport.apply(net, cl.get("--transport"), JarKeys.load(jar, info));
       Hosts hosts = Hosts.read(Path.of(cl.required("--hosts", "FILE"))).requireProgram(
           info.parties());
       List<ProgramInfo.Output> receives = PartyInputs.received(info);
@@ -133,7 +133,8 @@ public final class PartyMain {
       String stats = cl.get("--stats");
       if (stats != null) {
         Files.writeString(Path.of(stats), statsJson(info, reps, sent, received, wall,
-            (tConnected - tConnect) / 1e9, rss), StandardCharsets.UTF_8);
+            (tConnected - tConnect) / 1e9, rss, net.local() ? "local" : "tls"),
+            StandardCharsets.UTF_8);
       }
       return 0;
     } catch (Throwable e) {
@@ -221,16 +222,18 @@ public final class PartyMain {
   }
 
   /**
-   * The {@code --stats} JSON: totals of the process ({@code bytes_sent}, {@code wall_s} from
-   * start to exit), the medians of the measured repetitions ({@code offline_s},
-   * {@code online_s}, per-layer {@code time_s}), the last repetition's rounds and per-layer
-   * bytes (the same in every repetition), and every repetition (see {@link Repetitions}).
+   * The {@code --stats} JSON: the transport ({@code tls} or {@code local}), totals of the
+   * process ({@code bytes_sent}, {@code wall_s} from start to exit), the medians of the
+   * measured repetitions ({@code offline_s}, {@code online_s}, per-layer {@code time_s}), the
+   * last repetition's rounds and per-layer bytes (the same in every repetition), and every
+   * repetition (see {@link Repetitions}).
    */
   static String statsJson(ProgramInfo info, Repetitions reps, long sent, long received,
-      double wall, double connect, double rss) {
+      double wall, double connect, double rss, String transport) {
     Repetitions.Rep last = reps.last();
     StringBuilder sb = new StringBuilder("{\n");
     sb.append("  \"party\": ").append(info.party()).append(",\n");
+    sb.append("  \"transport\": \"").append(transport).append("\",\n");
     sb.append("  \"rounds\": ").append(last.offlineRounds() + last.onlineRounds())
         .append(",\n");
     sb.append("  \"online_rounds\": ").append(last.onlineRounds()).append(",\n");

@@ -10,10 +10,13 @@ import java.time.Duration;
  * @param roundTimeout how long one exchange, one dealer message or one blocked send may wait
  * @param chunkBytes largest frame payload this process sends (receivers accept up to 4 MiB)
  * @param tls this process's key material for mutual TLS; null until set with {@link #withTls}
- *     or, for in-JVM tests only, {@link #withPlaintext}: a session refuses to start without
+ *     or {@link #withLocal} or, for in-JVM tests only, {@link #withPlaintext}: a session
+ *     refuses to start without
+ * @param local the local transport: every process on this machine, plain TCP over loopback,
+ *     peers authenticated with the key material but nothing encrypted ({@link LocalAuth})
  */
 public record NetOptions(Duration connectTimeout, Duration roundTimeout, int chunkBytes,
-    Tls tls) {
+    Tls tls, boolean local) {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_ROUND_TIMEOUT = Duration.ofSeconds(120);
 
@@ -35,19 +38,19 @@ public record NetOptions(Duration connectTimeout, Duration roundTimeout, int chu
   /** 30 s to connect, 120 s per round, 4 MiB chunks; no key material yet (see {@link #tls}). */
   public static NetOptions defaults() {
     return new NetOptions(DEFAULT_CONNECT_TIMEOUT, DEFAULT_ROUND_TIMEOUT, Wire.MAX_CHUNK_BYTES,
-        null);
+        null, false);
   }
 
   public NetOptions withConnectTimeout(Duration d) {
-    return new NetOptions(d, roundTimeout, chunkBytes, tls);
+    return new NetOptions(d, roundTimeout, chunkBytes, tls, local);
   }
 
   public NetOptions withRoundTimeout(Duration d) {
-    return new NetOptions(connectTimeout, d, chunkBytes, tls);
+    return new NetOptions(connectTimeout, d, chunkBytes, tls, local);
   }
 
   public NetOptions withChunkBytes(int bytes) {
-    return new NetOptions(connectTimeout, roundTimeout, bytes, tls);
+    return new NetOptions(connectTimeout, roundTimeout, bytes, tls, local);
   }
 
   /** Mutual TLS 1.3 with this key material on every connection. */
@@ -55,7 +58,25 @@ public record NetOptions(Duration connectTimeout, Duration roundTimeout, int chu
     if (keys == null) {
       throw new IllegalArgumentException("tls: expected key material, but found null");
     }
-    return new NetOptions(connectTimeout, roundTimeout, chunkBytes, keys);
+    return new NetOptions(connectTimeout, roundTimeout, chunkBytes, keys, false);
+  }
+
+  /**
+   * The local transport with this key material: for processes that all run on this machine
+   * (every host in the hosts file a loopback address, which the session checks). Peers prove
+   * their keys in the handshake; messages travel unencrypted over loopback, which only root can
+   * read.
+   */
+  public NetOptions withLocal(Tls keys) {
+    if (keys == null || keys.isPlaintext()) {
+      throw new IllegalArgumentException("local: expected key material, but found " + keys);
+    }
+    return new NetOptions(connectTimeout, roundTimeout, chunkBytes, keys, true);
+  }
+
+  /** Whether connections run TLS (not with the local transport, nor in plaintext tests). */
+  boolean encrypted() {
+    return tls != null && !tls.isPlaintext() && !local;
   }
 
   /**
@@ -63,7 +84,7 @@ public record NetOptions(Duration connectTimeout, Duration roundTimeout, int chu
    * use it.
    */
   public NetOptions withPlaintext() {
-    return new NetOptions(connectTimeout, roundTimeout, chunkBytes, Tls.PLAINTEXT);
+    return new NetOptions(connectTimeout, roundTimeout, chunkBytes, Tls.PLAINTEXT, false);
   }
 
   /** "120 s", for messages. */

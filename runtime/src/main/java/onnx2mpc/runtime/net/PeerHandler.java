@@ -38,6 +38,16 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
       return null;
     }
 
+    /** Whether this is the local transport: hellos carry {@link LocalAuth} proofs. */
+    default boolean local() {
+      return false;
+    }
+
+    /** With the local transport, the handshake key shared with {@code id}; else null. */
+    default byte[] localKey(int id) {
+      return null;
+    }
+
     /** A listener's peers: "one of parties 2..3". */
     String expectedDialers();
 
@@ -63,6 +73,8 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
   private boolean done;
   /** The connection's TLS handler, null without TLS. */
   private SslHandler ssl;
+  /** The local transport's nonce in our hello, when we dialed. */
+  private byte[] dialerNonce;
 
   /**
    * @param dialed the id this connection was dialed to reach, or {@link #LISTENER}
@@ -81,8 +93,14 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     if (dialed != LISTENER) {
+      byte[] proof = null;
+      if (host.local()) {
+        dialerNonce = LocalAuth.newNonce();
+        proof = LocalAuth.dialerProof(host.localKey(dialed), host.self(), dialed, host.digest(),
+            dialerNonce);
+      }
       ctx.writeAndFlush(counter.count(Wire.encodeHello(ctx.alloc(),
-          Wire.Hello.of(host.self(), dialed, host.digest(), null))));
+          Wire.Hello.of(host.self(), dialed, host.digest(), null, proof))));
     }
     ctx.fireChannelActive();
   }
@@ -114,8 +132,19 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     String error = check(h, peer);
     if (dialed == LISTENER) {
       byte[] seed = error == null ? AesCtrPrg.newSeed() : null;
+      byte[] sent = seed;
+      byte[] proof = null;
+      if (seed != null && host.local()) {
+        // Only the dialer, which holds the pair key, can unmask the seed.
+        byte[] key = host.localKey(h.sender());
+        byte[] nonce = LocalAuth.newNonce();
+        byte[] theirs = LocalAuth.nonceOf(h.auth());
+        sent = LocalAuth.maskSeed(key, theirs, nonce, seed);
+        proof = LocalAuth.listenerProof(key, host.self(), h.sender(), host.digest(), theirs,
+            nonce, sent);
+      }
       ChannelFuture answer = ctx.writeAndFlush(counter.count(Wire.encodeHello(ctx.alloc(),
-          Wire.Hello.of(host.self(), h.sender(), host.digest(), seed))));
+          Wire.Hello.of(host.self(), h.sender(), host.digest(), sent, proof))));
       if (error != null) {
         host.failed(error);
         answer.addListener(ChannelFutureListener.CLOSE);
@@ -133,7 +162,9 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
         fail(ctx, error);
         return;
       }
-      link = new Link(h.sender(), host.addressOf(h.sender()), h.seed(), ctx.channel(), counter,
+      byte[] seed = !host.local() ? h.seed() : LocalAuth.maskSeed(host.localKey(dialed),
+          dialerNonce, LocalAuth.nonceOf(h.auth()), h.seed());
+      link = new Link(h.sender(), host.addressOf(h.sender()), seed, ctx.channel(), counter,
           host::signal);
     }
     host.ready(link);
@@ -158,11 +189,19 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     String expected;
     if (dialed == LISTENER) {
       expected = host.expectedDialers();
-      senderOk = h.digest().equals(host.digest()) && h.receiver() == host.self()
-          && host.claim(h.sender());
+      boolean ours = h.digest().equals(host.digest()) && h.receiver() == host.self();
+      // A dialer proves its key before it takes its id's place.
+      String unproven = ours ? localProblem(h, peer) : null;
+      if (unproven != null) {
+        return unproven;
+      }
+      senderOk = ours && host.claim(h.sender());
     } else {
       expected = Wire.label(dialed);
       senderOk = h.sender() == dialed && h.digest().equals(host.digest());
+      if (senderOk) {
+        return localProblem(h, peer);
+      }
     }
     if (senderOk) {
       return null;
@@ -216,6 +255,32 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     return null;
   }
 
+  /**
+   * With the local transport, null if the hello proves the key of the id it claims (a
+   * dialer's) or answers our nonce with it (a listener's), else the one-line error.
+   */
+  private String localProblem(Wire.Hello h, String peer) {
+    if (!host.local()) {
+      return null;
+    }
+    String me = Wire.self(host.self());
+    byte[] key = host.localKey(h.sender());
+    if (key == null) {
+      return me + ": peer at " + peer + " claims to be " + Wire.label(h.sender())
+          + ", which is not a process of this program";
+    }
+    boolean valid = dialed == LISTENER ? LocalAuth.dialerValid(key, h, h.auth())
+        : LocalAuth.listenerValid(key, h, dialerNonce)
+            && h.seed().length == AesCtrPrg.SEED_BYTES;
+    if (valid) {
+      return null;
+    }
+    return me + ": peer at " + peer + " claims to be " + Wire.label(h.sender())
+        + " but does not prove it holds that process's key (local transport handshake);"
+        + " were the jars compiled together, and is every process started with --transport"
+        + " local?";
+  }
+
   /** A failed TLS handshake (reported once; the channel closes). */
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
@@ -247,6 +312,10 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     if (root != cause && !reason(cause).contains(why)) {
       why = reason(cause) + ": " + why;
     }
+    if (root instanceof io.netty.handler.ssl.NotSslRecordException) {
+      why += "; the peer does not speak TLS: is every process started with the same"
+          + " --transport?";
+    }
     return Wire.self(host.self()) + ": TLS handshake with "
         + (dialed == LISTENER ? "peer at " + peer : Wire.label(dialed) + " at " + peer)
         + " failed (" + why + ")";
@@ -272,7 +341,8 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     } else if (!done) {
       done = true;
       host.failed(Wire.self(host.self()) + ": peer at " + address(ctx.channel().remoteAddress())
-          + " broke the handshake (" + what + ")");
+          + " broke the handshake (" + what + ")" + (ssl == null && isTlsRecord(cause)
+              ? "; it speaks TLS: is every process started with the same --transport?" : ""));
     }
     ctx.close();
   }
@@ -288,6 +358,11 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
           + (dialed == LISTENER ? "" : " (is it " + Wire.label(dialed) + " of this run?)"));
     }
     ctx.fireChannelInactive();
+  }
+
+  /** {@link WireDecoder}'s error for a TLS record where a frame should start. */
+  private static boolean isTlsRecord(Throwable cause) {
+    return String.valueOf(cause.getMessage()).startsWith(WireDecoder.TLS_RECORD);
   }
 
   private static String reason(Throwable t) {

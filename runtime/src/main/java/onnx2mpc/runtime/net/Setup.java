@@ -16,6 +16,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,8 @@ final class Setup implements PeerHandler.Host {
   /** Index id + 1; guarded by lock. */
   private final Link[] links;
   private final boolean[] claimed;
+  /** The local transport's handshake keys by id + 1; set before any connection opens. */
+  private final byte[][] localKeys;
   private String failure;
   private boolean done;
   private Channel server;
@@ -80,6 +83,7 @@ final class Setup implements PeerHandler.Host {
     this.signal = signal;
     this.links = new Link[parties + 1];
     this.claimed = new boolean[parties + 1];
+    this.localKeys = new byte[parties + 1][];
   }
 
   /**
@@ -90,7 +94,10 @@ final class Setup implements PeerHandler.Host {
    */
   Link[] run() {
     long deadline = System.nanoTime() + options.connectTimeout().toNanos();
-    if (!options.tls().isPlaintext()) {
+    if (options.local()) {
+      prepareLocal();
+    }
+    if (options.encrypted()) {
       try { // fail before any connection if the key material is unusable
         if (self < parties - 1) {
           options.tls().serverContext();
@@ -126,6 +133,38 @@ final class Setup implements PeerHandler.Host {
 
   private String me() {
     return Wire.self(self);
+  }
+
+  /**
+   * The local transport: refuses a hosts file with any process off this machine (its traffic
+   * would cross a network unencrypted), then derives every peer's handshake key, so that
+   * unusable key material fails before any connection.
+   */
+  private void prepareLocal() {
+    for (int id = Hosts.DEALER; id < parties; id++) {
+      if (id == self || !hosts.has(id)) {
+        continue;
+      }
+      InetSocketAddress a = hosts.address(id);
+      boolean loopback;
+      try {
+        loopback = InetAddress.getByName(a.getHostString()).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        loopback = false;
+      }
+      if (!loopback) {
+        throw new ProtocolException(me() + ": --transport local needs every process on this"
+            + " machine, but " + Wire.label(id) + " is at " + Hosts.show(a) + " in "
+            + hosts.source() + ", not a loopback address; across machines use TLS (the"
+            + " default)");
+      }
+      try {
+        localKeys[id + 1] = options.tls().localKey(id);
+      } catch (GeneralSecurityException | RuntimeException e) {
+        throw new ProtocolException(me() + ": cannot derive the local transport's key for "
+            + Wire.label(id) + " from this jar's key material (" + Endpoint.reason(e) + ")", e);
+      }
+    }
   }
 
   private void listen() {
@@ -267,7 +306,7 @@ final class Setup implements PeerHandler.Host {
         ch.closeFuture().addListener(f -> channels.remove(ch));
         ByteCounter counter = new ByteCounter();
         Tls tls = options.tls();
-        if (!tls.isPlaintext()) {
+        if (options.encrypted()) {
           // First in the pipeline: everything after it, the hello with its seed included,
           // only ever travels encrypted. Byte counts stay those of the protocol's frames.
           SslHandler ssl = (dialed == PeerHandler.LISTENER ? tls.serverContext()
@@ -305,6 +344,16 @@ final class Setup implements PeerHandler.Host {
   @Override
   public X509Certificate certificate(int id) {
     return options.tls().certificate(id);
+  }
+
+  @Override
+  public byte[] localKey(int id) {
+    return id >= Hosts.DEALER && id < parties ? localKeys[id + 1] : null;
+  }
+
+  @Override
+  public boolean local() {
+    return options.local();
   }
 
   @Override

@@ -128,6 +128,18 @@ public final class Tls {
     return key == null;
   }
 
+  /**
+   * The key this process shares with {@code peer} for the local transport's handshake: from
+   * static ECDH of our private key and the peer's pinned certificate ({@link LocalAuth}).
+   */
+  byte[] localKey(int peer) throws GeneralSecurityException {
+    X509Certificate pinned = certs.get(peer);
+    if (key == null || pinned == null) {
+      throw new GeneralSecurityException("no key material for " + Wire.label(peer));
+    }
+    return LocalAuth.pairKey(key, self, pinned.getPublicKey(), peer);
+  }
+
   /** The pinned certificate of {@code id}, or null (plaintext, or no such process). */
   X509Certificate certificate(int id) {
     return certs.get(id);

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  *
  * <pre>
  * HELLO  type=1  int magic "OMPC", short version, int sender, int receiver,
- *                short digest length, digest (UTF-8), byte seed length (0 or 16), seed
+ *                short digest length, digest (UTF-8), byte seed length (0 or 16), seed,
+ *                byte proof length (0 or 48), proof (local transport only, see LocalAuth)
  * DATA   type=2  long round, int total words, int offset in words, words
  * CORR   type=3  long correlation, int total words, int offset in words, words
  * ABORT  type=4  reason (UTF-8)
@@ -28,11 +29,11 @@ import java.util.function.Consumer;
  * the dealer to nobody; it is framed like DATA.
  *
  * <p>Version 2 added EPOCH; a version-1 process would fail on it mid-run, so the handshake
- * refuses the pair instead.
+ * refuses the pair instead. Version 3 added the hello's proof.
  */
 final class Wire {
   static final int MAGIC = 0x4f4d5043; // "OMPC"
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   static final byte HELLO = 1;
   static final byte DATA = 2;
   static final byte CORR = 3;
@@ -47,10 +48,18 @@ final class Wire {
 
   private Wire() {}
 
-  /** The handshake: who is talking to whom, in which program, and (from the lower id) a seed. */
-  record Hello(int magic, int version, int sender, int receiver, String digest, byte[] seed) {
+  /**
+   * The handshake: who is talking to whom, in which program, (from the lower id) a seed, and
+   * without TLS the proof that the sender holds its compile-time key ({@link LocalAuth}).
+   */
+  record Hello(int magic, int version, int sender, int receiver, String digest, byte[] seed,
+      byte[] auth) {
     static Hello of(int sender, int receiver, String digest, byte[] seed) {
-      return new Hello(MAGIC, VERSION, sender, receiver, digest, seed);
+      return new Hello(MAGIC, VERSION, sender, receiver, digest, seed, null);
+    }
+
+    static Hello of(int sender, int receiver, String digest, byte[] seed, byte[] auth) {
+      return new Hello(MAGIC, VERSION, sender, receiver, digest, seed, auth);
     }
   }
 
@@ -76,13 +85,18 @@ final class Wire {
       throw new IllegalArgumentException("digest: longer than 65535 bytes");
     }
     int seedLen = h.seed() == null ? 0 : h.seed().length;
-    int len = 1 + 4 + 2 + 4 + 4 + 2 + digest.length + 1 + seedLen;
+    int authLen = h.auth() == null ? 0 : h.auth().length;
+    int len = 1 + 4 + 2 + 4 + 4 + 2 + digest.length + 1 + seedLen + 1 + authLen;
     ByteBuf b = alloc.buffer(4 + len);
     b.writeInt(len).writeByte(HELLO).writeInt(h.magic()).writeShort(h.version())
         .writeInt(h.sender()).writeInt(h.receiver()).writeShort(digest.length).writeBytes(digest)
         .writeByte(seedLen);
     if (seedLen > 0) {
       b.writeBytes(h.seed());
+    }
+    b.writeByte(authLen);
+    if (authLen > 0) {
+      b.writeBytes(h.auth());
     }
     return b;
   }

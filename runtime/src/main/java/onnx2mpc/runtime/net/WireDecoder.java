@@ -26,6 +26,8 @@ final class WireDecoder extends ChannelInboundHandlerAdapter {
   private static final int CHUNK_PREFIX = 4 + Wire.CHUNK_HEADER;
   /** More than the largest HELLO (a digest of up to 64 KiB) or ABORT frame a peer sends. */
   private static final int MAX_SMALL_FRAME = 128 << 10;
+  /** How a TLS handshake record arriving instead of a frame is reported. */
+  static final String TLS_RECORD = "a TLS record";
 
   /** The prefix (and a chunk's header) being collected; big-endian fields. */
   private final ByteBuf head = Unpooled.buffer(CHUNK_PREFIX, CHUNK_PREFIX);
@@ -96,6 +98,9 @@ final class WireDecoder extends ChannelInboundHandlerAdapter {
       return null;
     }
     int length = head.getInt(0);
+    if (length >>> 16 == 0x1603) { // content type 22 (handshake), version 3.x
+      throw new CorruptedFrameException(TLS_RECORD + " where an onnx2mpc frame should start");
+    }
     if (length < 1 || length > Wire.MAX_FRAME) {
       throw new TooLongFrameException("frame length " + Integer.toUnsignedString(length)
           + " is not in 1.." + Wire.MAX_FRAME);
@@ -158,7 +163,7 @@ final class WireDecoder extends ChannelInboundHandlerAdapter {
     if (magic != Wire.MAGIC) {
       // Not ours: the rest need not parse; the handshake reports the magic.
       f.skipBytes(f.readableBytes());
-      return new Wire.Hello(magic, 0, 0, 0, "", null);
+      return new Wire.Hello(magic, 0, 0, 0, "", null, null);
     }
     int version = f.readShort();
     int sender = f.readInt();
@@ -170,11 +175,20 @@ final class WireDecoder extends ChannelInboundHandlerAdapter {
       seed = new byte[seedLen];
       f.readBytes(seed);
     }
+    byte[] auth = null;
+    // An older version's hello ends here; the handshake then reports the version.
+    if (f.isReadable()) {
+      int authLen = f.readUnsignedByte();
+      if (authLen > 0) {
+        auth = new byte[authLen];
+        f.readBytes(auth);
+      }
+    }
     if (f.isReadable()) {
       throw new CorruptedFrameException("handshake frame has " + f.readableBytes()
           + " trailing bytes");
     }
-    return new Wire.Hello(magic, version, sender, receiver, digest, seed);
+    return new Wire.Hello(magic, version, sender, receiver, digest, seed, auth);
   }
 
   /** Checks a chunk's header (in {@link #head}) and opens or continues its message. */

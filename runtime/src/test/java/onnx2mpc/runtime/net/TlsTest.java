@@ -47,7 +47,7 @@ class TlsTest {
 
   /** Every byte received on any connection, as it came off the socket (before TLS). */
   @io.netty.channel.ChannelHandler.Sharable
-  private static final class Recorder extends ChannelInboundHandlerAdapter {
+  static final class Recorder extends ChannelInboundHandlerAdapter {
     final ByteArrayOutputStream raw = new ByteArrayOutputStream();
 
     @Override
@@ -78,22 +78,30 @@ class TlsTest {
     }
   }
 
-  private record Seen(List<byte[]> seeds, List<String> protocols, boolean pinned) {}
+  record Seen(List<byte[]> seeds, List<String> protocols, boolean pinned) {}
 
-  /** One round and one correction between parties 0, 1 and the dealer; what party 1 saw. */
   private Seen roundTrip(NetOptions[] opts, NetOptions dealerOpts, Recorder rec)
       throws Exception {
+    return roundTrip(pool, opts, dealerOpts, rec);
+  }
+
+  /**
+   * One round and one correction between parties 0, 1 and the dealer, run on {@code pool};
+   * what party 1 saw. Every process's received bytes go to {@code rec}.
+   */
+  static Seen roundTrip(ExecutorService pool, NetOptions[] opts, NetOptions dealerOpts,
+      Recorder rec) throws Exception {
     Setup.wireTap = ch -> ch.pipeline().addFirst(rec);
     Hosts hosts = Loopback.hosts(2);
     java.util.concurrent.CountDownLatch looked = new java.util.concurrent.CountDownLatch(1);
-    Future<?> dealer = run(() -> {
+    Future<?> dealer = pool.submit(() -> {
       try (NetDealerSession d = NetDealerSession.accept(hosts, 2, "t1", dealerOpts)) {
         d.sendToParty0(0, new long[] {42});
         looked.await(20, TimeUnit.SECONDS);
       }
       return null;
     });
-    Future<?> p0 = run(() -> {
+    Future<?> p0 = pool.submit(() -> {
       try (NetSession s = NetSession.connect(hosts, 0, 2, "t1", opts[0])) {
         assertArrayEquals(new long[] {7}, s.exchange(0, new long[][] {null, {5}})[1]);
         assertArrayEquals(new long[] {42}, s.fromDealer(0, 1));
