@@ -12,7 +12,8 @@ import java.util.Set;
  * result counts match the op's signature. Information flow (mpc dialect), from DESIGN.md:
  * <ul>
  *   <li>an open takes only a value masked by fresh dealer randomness (x - r, x + r, x ^ r, possibly
- *       plus a public constant) and each random mask is opened at most once;
+ *       plus a public constant or an owner's private data) and each random mask is opened at
+ *       most once;
  *   <li>a reveal happens only on a graph output, and only to the parties allowed to learn it;
  *   <li>private(p) data moves only by being shared, or by local data movement at its owner;
  *   <li>operands that a kernel treats as public are public.
@@ -135,13 +136,17 @@ public final class Verifier {
     }
   }
 
-  /** The dealer value masking v, or null when v is not of the form x +- r, x ^ r (+ c). */
+  /**
+   * The dealer value masking v, or null when v is not of the form x +- r, x ^ r (+ c, or + an
+   * owner's data v added to its share).
+   */
   private static Value maskOf(Value v) {
     Node d = v.def();
     if (d == null) {
       return null;
     }
-    if (d.op().equals("mpc.add_const")) {
+    // Adding a constant, or the owner's data to its share, leaves the sum masked by r.
+    if (d.op().equals("mpc.add_const") || d.op().equals("mpc.add_av")) {
       return maskOf(d.input(0));
     }
     if (d.op().equals("mpc.sub_aa") || d.op().equals("mpc.add_aa") || d.op().equals("mpc.xor_bb")) {

@@ -47,6 +47,41 @@ class VerifierTest {
     assertDoesNotThrow(() -> Verifier.verify(program(true), "lower", 2));
   }
 
+  /**
+   * The owner's data added to a masked share, (z - r) + v, is still masked by r; the same data
+   * added to an unmasked share is not.
+   */
+  @Test
+  void theOwnersDataAddedToAMaskedShareStaysMasked() {
+    for (boolean masked : new boolean[] {true, false}) {
+      Graph g = new Graph();
+      Value v = g.add("mpc.input", List.of(), Type.fixed(S, 16, Vis.privateTo(1)),
+          Attrs.of("id", 0), "in");
+      Value z = g.add("mpc.zero_share", List.of(), Type.fixed(S, 16, Vis.ARITH),
+          Attrs.of("owner", 1, "nonce", 0, "n", 4), "in");
+      Value share = z;
+      if (masked) {
+        List<Value> r = g.addNode("mpc.dealer.trunc", List.of(),
+            List.of(Type.integer(S, Vis.ARITH), Type.integer(S, Vis.ARITH),
+                Type.integer(S, Vis.ARITH)), Attrs.of("corr", 0, "n", 4, "f", 16), "t")
+            .outputs();
+        share = g.add("mpc.sub_aa", List.of(z, r.get(0)), z.type(), Attrs.NONE, "t");
+      }
+      Value x = g.add("mpc.add_av", List.of(share, v), z.type(), Attrs.of("owner", 1), "t");
+      Value e = g.add("mpc.open", List.of(x), x.type().withVis(Vis.PUBLIC), Attrs.NONE, "t");
+      g.markOutput(g.add("mpc.reveal", List.of(x), x.type().withVis(Vis.PUBLIC),
+          Attrs.of("to", 2), "out"));
+      assertTrue(e != null);
+      if (masked) {
+        assertDoesNotThrow(() -> Verifier.verify(g, "lower", 2));
+      } else {
+        IrException err = assertThrows(IrException.class, () -> Verifier.verify(g, "lower", 2));
+        assertTrue(err.getMessage().contains("open of a secret that is not masked"),
+            err.getMessage());
+      }
+    }
+  }
+
   @Test
   void rejectsRevealToPartyNotAllowed() {
     IrException e = assertThrows(IrException.class,

@@ -124,12 +124,16 @@ class ApproxOpsTest {
         unary("tanh", "[-10, 10]", grid(-10, 10, 256), 1e-4, 0),
         unary("erf", "[-5, 5]", grid(-5, 5, 256), 1e-4, 0),
         unary("gelu", "[-6, 6]", grid(-6, 6, 256), 1e-4, 0),
+        // With 3 parties every truncation goes through the dealer: exact to one ulp, but which
+        // way it rounds depends on the run's randomness, and over this chain of truncations
+        // the worst element of 13 runs was 1.04e-4 (typically 4e-5 to 9e-5). 2e-4 leaves
+        // room and is still a tenth of the bound docs/approximations.md gives for softmax.
         new Case("softmax", "logits [-10, 10], [8, 10] axis 1", g -> node(g, "softmax",
             List.of(input(g, "x", Shape.of(8, 10))), Shape.of(8, 10), "axis", 1L),
-            Map.of("x", logits), 1e-4, 0),
+            Map.of("x", logits), 2e-4, 0),
         new Case("softmax", "logits [-10, 10], [8, 10] axis 0", g -> node(g, "softmax",
             List.of(input(g, "x", Shape.of(8, 10))), Shape.of(8, 10), "axis", 0L),
-            Map.of("x", logits), 1e-4, 0),
+            Map.of("x", logits), 2e-4, 0),
         new Case("softmax", "logits [-10, 10], [4, 24] axis 1 (one polynomial)", g -> node(g,
             "softmax", List.of(input(g, "x", Shape.of(4, 24))), Shape.of(4, 24), "axis", 1L),
             Map.of("x", random(6, -10, 10, 4, 24)), 1e-4, 0),

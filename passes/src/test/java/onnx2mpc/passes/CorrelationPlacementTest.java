@@ -66,6 +66,31 @@ class CorrelationPlacementTest {
         || k.equals("Arith.zeroShare")), online.toString());
   }
 
+  /**
+   * A product of two fresh inputs opens x - a = (z - a) + v for each (z the sharing of zero,
+   * v the owner's data): z - a is made offline, and online before the opening the owner only
+   * adds its data. Before, both the addition and the subtraction ran online.
+   */
+  @Test
+  void theMaskOfAFreshInputsOpeningIsSubtractedOffline() {
+    Graph g = new Graph();
+    Type t = Type.fixed(Shape.of(1, 1 << 12), 0, Vis.PUBLIC);
+    Value x = g.addInput("x", t);
+    Value y = g.addInput("y", t);
+    g.markOutput(g.add("tensor.mul", List.of(x, y), t, Attrs.NONE, "mul"));
+    CompiledProgram p = Pipeline.compile(g, new CompileOptions(2, Map.of("x", 1, "y", 1), 0, 0,
+        16));
+    List<String> offline = kernels(p.offline());
+    assertEquals(2, offline.stream().filter(k -> k.equals("Arith.subAA")).count(),
+        offline.toString());
+    List<String> online = kernels(p.online());
+    List<String> beforeOpening = online.subList(0, online.indexOf("Comm.open"));
+    assertTrue(beforeOpening.stream().allMatch(k -> k.equals("Data.input")
+        || k.equals("Arith.addAV")), online.toString());
+    assertEquals(2, online.stream().filter(k -> k.equals("Arith.addAV")).count(),
+        online.toString());
+  }
+
   @Test
   void smallCorrelationsAreMadeOffline() {
     assertEquals(0, onlineDealerCalls(Pipeline.compile(relus(1 << 16, 3), TWO)));

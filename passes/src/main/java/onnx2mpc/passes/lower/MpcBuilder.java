@@ -7,6 +7,7 @@ import java.util.Map;
 import onnx2mpc.ir.Attrs;
 import onnx2mpc.ir.Elem;
 import onnx2mpc.ir.Graph;
+import onnx2mpc.ir.Node;
 import onnx2mpc.ir.IrException;
 import onnx2mpc.ir.Shape;
 import onnx2mpc.ir.Tensor;
@@ -140,9 +141,25 @@ public final class MpcBuilder {
     return op("mpc.add_aa", List.of(a, b), a.type(), Attrs.NONE);
   }
 
+  /**
+   * a - b. When a is a fresh input, z + v with z a sharing of zero and v the owner's data, and
+   * b a dealer value (the mask of an opening), this is (z - b) + v: z - b depends on no input,
+   * so the scheduler makes it offline, and online only the owner adds its data, one pass
+   * instead of two (the others pass their share on).
+   */
   public Value subAA(Value a, Value b) {
     sameScale(a, b, "subtract");
+    Node in = a.def();
+    if (in != null && in.op().equals("mpc.add_av") && madeBy(in.input(0), "mpc.zero_share")
+        && b.def() != null && b.def().op().startsWith("mpc.dealer.")) {
+      Value masked = op("mpc.sub_aa", List.of(in.input(0), b), a.type(), Attrs.NONE);
+      return op("mpc.add_av", List.of(masked, in.input(1)), a.type(), in.attrs());
+    }
     return op("mpc.sub_aa", List.of(a, b), a.type(), Attrs.NONE);
+  }
+
+  private static boolean madeBy(Value v, String op) {
+    return v.def() != null && v.def().op().equals(op);
   }
 
   public Value addAP(Value a, Value p) {
