@@ -117,6 +117,10 @@ public final class MpcOps {
 
     // Communication.
     def("mpc.open", 1, 1, "Comm.open", OPEN, "arith -> public (sum of all shares)");
+    def("mpc.open_for_product", 1, 1, "Comm.openForProduct", OPEN,
+        "as mpc.open, for a Beaver product only (mpc.beaver_mul, mpc.beaver_square): with 2"
+            + " parties the opened value stays this party's share plus the peer's message,"
+            + " which the product adds as it reads them (no summed copy)");
     def("mpc.open_b", 1, 1, "Comm.openB", OPEN, "binary -> public (xor of all shares)");
     def("mpc.open_to", 1, 1, "Comm.openTo", OPEN,
         "arith -> private(to): every other party sends its share to 'to' only", i("to"),

@@ -86,7 +86,7 @@ public final class Verifier {
         continue;
       }
       switch (n.op()) {
-        case "mpc.open", "mpc.open_b" -> {
+        case "mpc.open", "mpc.open_b", "mpc.open_for_product" -> {
           Value mask = maskOf(n.input(0));
           if (mask == null) {
             error(n, "open of a secret that is not masked by fresh dealer randomness");
@@ -132,6 +132,7 @@ public final class Verifier {
         default -> { }
       }
       publicOperands(n);
+      productOnly(n);
       privateFlow(n);
     }
   }
@@ -157,6 +158,25 @@ public final class Verifier {
       }
     }
     return null;
+  }
+
+  /**
+   * An mpc.open_for_product value is read only by its Beaver product, in an opened operand's
+   * place: the runtime may keep it as two halves that no other kernel understands.
+   */
+  private void productOnly(Node n) {
+    for (int i = 0; i < n.inputs().size(); i++) {
+      Node d = n.input(i).def();
+      if (d == null || !d.op().equals("mpc.open_for_product")) {
+        continue;
+      }
+      boolean ok = n.op().equals("mpc.beaver_mul") && i < 2
+          || n.op().equals("mpc.beaver_square") && i == 0;
+      if (!ok) {
+        error(n, "operand " + i + " is an opening for a Beaver product, which only"
+            + " mpc.beaver_mul and mpc.beaver_square may read");
+      }
+    }
   }
 
   /** Operand positions that kernels read as public plaintext. */

@@ -82,6 +82,29 @@ class VerifierTest {
     }
   }
 
+  /** An opening for a Beaver product may feed only the product (the runtime keeps halves). */
+  @Test
+  void anOpeningForAProductFeedsOnlyTheProduct() {
+    Graph g = new Graph();
+    List<Value> r = g.addNode("mpc.dealer.square", List.of(),
+        List.of(Type.fixed(S, 16, Vis.ARITH), Type.fixed(S, 32, Vis.ARITH)),
+        Attrs.of("corr", 0, "n", 4), "t").outputs();
+    Value x = g.add("mpc.zero_share", List.of(), Type.fixed(S, 16, Vis.ARITH),
+        Attrs.of("owner", 1, "nonce", 0, "n", 4), "t");
+    Value m = g.add("mpc.sub_aa", List.of(x, r.get(0)), x.type(), Attrs.NONE, "t");
+    Value e = g.add("mpc.open_for_product", List.of(m), m.type().withVis(Vis.PUBLIC), Attrs.NONE,
+        "t");
+    Value sq = g.add("mpc.beaver_square", List.of(e, r.get(0), r.get(1)), r.get(1).type(),
+        Attrs.NONE, "t");
+    g.markOutput(g.add("mpc.reveal", List.of(sq), sq.type().withVis(Vis.PUBLIC),
+        Attrs.of("to", 2), "out"));
+    assertDoesNotThrow(() -> Verifier.verify(g, "lower", 2));
+    g.add("mpc.add_ap", List.of(x, e), x.type(), Attrs.NONE, "misuse");
+    IrException err = assertThrows(IrException.class, () -> Verifier.verify(g, "lower", 2));
+    assertTrue(err.getMessage().contains("operand 1 is an opening for a Beaver product"),
+        err.getMessage());
+  }
+
   @Test
   void rejectsRevealToPartyNotAllowed() {
     IrException e = assertThrows(IrException.class,

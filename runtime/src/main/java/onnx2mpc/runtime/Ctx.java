@@ -35,7 +35,18 @@ public final class Ctx {
    * Masks are bitmasks of parties; -1 means all.
    */
   private record Staged(int slot, long[] share, int words, boolean xor, int from, int to,
-      int layer) {}
+      int layer, boolean forProduct) {}
+
+  /**
+   * An opened value left as two halves: this party's share and the peer's part of a received
+   * message, words {@code offset ..} of {@code theirs}; the value is their sum. Only Beaver
+   * products read it ({@code mpc.open_for_product}), adding as they go instead of reading a
+   * summed copy.
+   */
+  public record Halves(long[] mine, long[] theirs, int offset) {}
+
+  /** Opened values held as halves, by slot (their {@link #buf} entry is null). */
+  private final Map<Integer, Halves> halves = new HashMap<>();
 
   /** A context for a single run: nothing is kept from an earlier repetition. */
   public Ctx(Session session, int slots, ProgramData data, Metrics metrics) {
@@ -118,11 +129,41 @@ public final class Ctx {
    * value kept for later repetitions.
    */
   public void release(int slot) {
+    Halves h = halves.remove(slot);
+    if (h != null) {
+      giveIfDead(h.mine());
+      giveIfDead(h.theirs());
+    }
     long[] a = buf[slot];
     buf[slot] = null;
+    giveIfDead(a);
+  }
+
+  private void giveIfDead(long[] a) {
     if (pool.owns(a) && !referenced(a)) {
       pool.give(a);
     }
+  }
+
+  /** The opened value in {@code slot} held as halves, or null if it is whole in buf. */
+  public Halves halves(int slot) {
+    return halves.get(slot);
+  }
+
+  /** The opened value in {@code slot} as one array: halves are summed into buf first. */
+  public long[] opened(int slot) {
+    Halves h = halves.remove(slot);
+    if (h != null) {
+      long[] mine = h.mine();
+      long[] v = alloc(mine.length);
+      for (int i = 0; i < v.length; i++) {
+        v[i] = mine[i] + h.theirs()[h.offset() + i];
+      }
+      buf[slot] = v;
+      giveIfDead(mine);
+      giveIfDead(h.theirs());
+    }
+    return buf[slot];
   }
 
   /**
@@ -154,6 +195,11 @@ public final class Ctx {
         return true;
       }
     }
+    for (Halves h : halves.values()) {
+      if (h.mine() == a || h.theirs() == a) {
+        return true;
+      }
+    }
     return false;
   }
 
@@ -177,6 +223,14 @@ public final class Ctx {
     stage(slot, share, share.length, xor, -1, -1);
   }
 
+  /**
+   * Stages an opening that only a Beaver product reads: with 2 parties, the exchange leaves it
+   * as {@link Halves}; otherwise as {@link #stageOpen}.
+   */
+  public void stageOpenForProduct(int slot, long[] share) {
+    stage(slot, share, share.length, false, -1, -1, parties == 2);
+  }
+
   /** Stages a reveal: at the next exchange the parties in {@code toMask} learn the sum. */
   public void stageReveal(int slot, long[] share, int toMask) {
     stage(slot, share, share.length, false, -1, toMask);
@@ -188,11 +242,17 @@ public final class Ctx {
    * senders' shares.
    */
   public void stage(int slot, long[] share, int words, boolean xor, int fromMask, int toMask) {
+    stage(slot, share, words, xor, fromMask, toMask, false);
+  }
+
+  private void stage(int slot, long[] share, int words, boolean xor, int fromMask, int toMask,
+      boolean forProduct) {
     if (in(fromMask, party) && (share == null || share.length != words)) {
       throw new ProtocolException("party " + party + ": expected a share of " + words
           + " words to send, but found " + (share == null ? "none" : share.length + " words"));
     }
-    staged.add(new Staged(slot, share, words, xor, fromMask, toMask, metrics.currentLayer()));
+    staged.add(new Staged(slot, share, words, xor, fromMask, toMask, metrics.currentLayer(),
+        forProduct));
   }
 
   private static boolean in(int mask, int p) {
@@ -239,6 +299,19 @@ public final class Ctx {
       metrics.addLayerBytes(s.layer, 0);
       // Values are never mutated once written, so a share nobody adds to is used as it is.
       boolean peersSend = s.from < 0 ? parties > 1 : (s.from & ~(1 << party)) != 0;
+      if (s.forProduct) {
+        // 2 parties, both send: the value stays our share plus the peer's words.
+        int q = 1 - party;
+        if (in[q] == null || offsets[q] + s.words > in[q].length) {
+          throw new ProtocolException("party " + party + ", round " + round
+              + ": message from party " + q + " is shorter than the program expects");
+        }
+        halves.put(s.slot, new Halves(s.share, in[q], offsets[q]));
+        buf[s.slot] = null;
+        offsets[q] += s.words;
+        inSlot[q] = true;
+        continue;
+      }
       long[] acc;
       int soleSender = soleOtherSender(s);
       if (soleSender >= 0 && in[soleSender] != null && offsets[soleSender] == 0

@@ -1,8 +1,10 @@
 package onnx2mpc.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import onnx2mpc.runtime.local.LocalNetwork;
@@ -47,6 +49,57 @@ class CtxReleaseTest {
     assertSame(share, ctx.buf[1]);
     ctx.release(1);
     assertSame(share, ctx.alloc(N));
+  }
+
+  /**
+   * Two openings for a product share one received message: each keeps its own share (and the
+   * message) until released, and a kernel that needs a whole value gets the sum. (Messages of
+   * the in-process network are not the pool's, so their recycling is not seen here.)
+   */
+  @Test
+  void openingsHeldAsHalvesComeBackOnceBothAreReleased() throws Exception {
+    LocalNetwork net = LocalNetwork.create(2);
+    java.util.concurrent.ExecutorService peer = java.util.concurrent.Executors
+        .newSingleThreadExecutor();
+    try {
+      // Party 1 sends 1, 2, ... for both values.
+      java.util.concurrent.Future<?> other = peer.submit(() -> {
+        Ctx c1 = new Ctx(net.party(1), 4, null, new Metrics(0), new HashMap<>(),
+            new BufferPool(1 << 20));
+        long[] ones = new long[N];
+        java.util.Arrays.fill(ones, 1);
+        c1.stageOpenForProduct(2, ones);
+        c1.stageOpenForProduct(3, ones.clone());
+        c1.exchange(1);
+        return null;
+      });
+      Ctx ctx = new Ctx(net.party(0), 4, null, new Metrics(0), new HashMap<>(),
+          new BufferPool(1 << 20));
+      long[] e = inSlot0(ctx);
+      long[] d = ctx.alloc(N);
+      java.util.Arrays.fill(e, 10);
+      java.util.Arrays.fill(d, 20);
+      ctx.stageOpenForProduct(2, e);
+      ctx.stageOpenForProduct(3, d);
+      ctx.release(0);
+      ctx.exchange(1);
+      other.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      Ctx.Halves he = ctx.halves(2);
+      Ctx.Halves hd = ctx.halves(3);
+      assertTrue(e == he.mine(), "our share of e");
+      assertTrue(he.theirs() == hd.theirs(), "one message holds both");
+      assertNull(ctx.buf[2]);
+      ctx.release(2);
+      assertNull(ctx.halves(2));
+      assertTrue(e == ctx.alloc(N), "its own share comes back");
+      assertTrue(d != ctx.alloc(N), "d's share is still held");
+      assertEquals(21L, ctx.opened(3)[N - 1], "summed on demand");
+      assertNull(ctx.halves(3));
+      assertTrue(d == ctx.alloc(N), "d's share comes back once summed");
+      ctx.release(3);
+    } finally {
+      peer.shutdownNow();
+    }
   }
 
   @Test

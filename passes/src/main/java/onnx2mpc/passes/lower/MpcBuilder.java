@@ -229,6 +229,12 @@ public final class MpcBuilder {
     return op("mpc.open", List.of(masked), masked.type().withVis(Vis.PUBLIC), Attrs.NONE);
   }
 
+  /** An opening that only the Beaver product built with it reads (see MpcOps). */
+  private Value openForProduct(Value masked) {
+    return op("mpc.open_for_product", List.of(masked), masked.type().withVis(Vis.PUBLIC),
+        Attrs.NONE);
+  }
+
   public Value openB(Value masked) {
     return op("mpc.open_b", List.of(masked), masked.type().withVis(Vis.PUBLIC), Attrs.NONE);
   }
@@ -278,13 +284,13 @@ public final class MpcBuilder {
     Type ta = x.type().withVis(Vis.ARITH);
     Type tc = productType(x, x, x.shape());
     List<Value> t = dealer("mpc.dealer.square", List.of(ta, tc), "n", x.shape().size());
-    Value e = open(subAA(x, t.get(0)));
+    Value e = openForProduct(subAA(x, t.get(0)));
     return g.add("mpc.beaver_square", List.of(e, t.get(0), t.get(1)), tc, Attrs.NONE, origin);
   }
 
   Value beaver(String op, Value x, Value y, List<Value> t, Type out, Attrs attrs) {
-    Value e = open(subAA(x, t.get(0)));
-    Value d = open(subAA(y, t.get(1)));
+    Value e = openForProduct(subAA(x, t.get(0)));
+    Value d = openForProduct(subAA(y, t.get(1)));
     return g.add(op, List.of(e, d, t.get(0), t.get(1), t.get(2)), out, attrs, origin);
   }
 

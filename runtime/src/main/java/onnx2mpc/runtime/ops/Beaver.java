@@ -12,10 +12,19 @@ import onnx2mpc.runtime.Ctx;
 public final class Beaver {
   private Beaver() {}
 
-  /** mpc.beaver_mul [out, e, d, a, b, c]: elementwise. */
+  /**
+   * mpc.beaver_mul [out, e, d, a, b, c]: elementwise. Opened e and d held as halves (2 parties,
+   * {@link Ctx#halves}) are summed as they are read.
+   */
   public static void mul(Ctx ctx, int[] args) {
-    long[] e = ctx.buf[args[1]];
-    long[] d = ctx.buf[args[2]];
+    Ctx.Halves he = ctx.halves(args[1]);
+    Ctx.Halves hd = ctx.halves(args[2]);
+    if (he != null && hd != null) {
+      mulHalves(ctx, args, he, hd);
+      return;
+    }
+    long[] e = ctx.opened(args[1]);
+    long[] d = ctx.opened(args[2]);
     long[] a = ctx.buf[args[3]];
     long[] b = ctx.buf[args[4]];
     long[] c = ctx.buf[args[5]];
@@ -38,12 +47,49 @@ public final class Beaver {
     ctx.buf[args[0]] = out;
   }
 
+  /** {@link #mul} with e = e_0 + e_1 and d = d_0 + d_1 summed in the same pass. */
+  private static void mulHalves(Ctx ctx, int[] args, Ctx.Halves he, Ctx.Halves hd) {
+    long[] em = he.mine();
+    long[] et = he.theirs();
+    int eo = he.offset();
+    long[] dm = hd.mine();
+    long[] dt = hd.theirs();
+    int dOff = hd.offset();
+    long[] a = ctx.buf[args[3]];
+    long[] b = ctx.buf[args[4]];
+    long[] c = ctx.buf[args[5]];
+    int n = c.length;
+    if (em.length != n || dm.length != n || a.length != n || b.length != n
+        || et.length < eo + n || dt.length < dOff + n) {
+      throw new IllegalArgumentException("beaver_mul: expected operands of " + n + " words");
+    }
+    long[] out = ctx.alloc(n);
+    if (ctx.party == 0) {
+      for (int i = 0; i < n; i++) {
+        long e = em[i] + et[eo + i];
+        long d = dm[i] + dt[dOff + i];
+        out[i] = c[i] + e * (b[i] + d) + a[i] * d;
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        out[i] = c[i] + (em[i] + et[eo + i]) * b[i] + a[i] * (dm[i] + dt[dOff + i]);
+      }
+    }
+    ctx.buf[args[0]] = out;
+  }
+
   /**
    * mpc.beaver_square [out, e, a, c]: with a square pair (a, c = a * a) and e = x - a opened,
    * x * x = (e + a)^2 = c + 2 e a + e^2; party i holds c_i + e * 2 a_i (+ e^2 at party 0).
+   * An opened e held as halves is summed as it is read.
    */
   public static void square(Ctx ctx, int[] args) {
-    long[] e = ctx.buf[args[1]];
+    Ctx.Halves he = ctx.halves(args[1]);
+    if (he != null) {
+      squareHalves(ctx, args, he);
+      return;
+    }
+    long[] e = ctx.opened(args[1]);
     long[] a = ctx.buf[args[2]];
     long[] c = ctx.buf[args[3]];
     int n = c.length;
@@ -59,6 +105,31 @@ public final class Beaver {
     } else {
       for (int i = 0; i < n; i++) {
         out[i] = c[i] + e[i] * 2 * a[i];
+      }
+    }
+    ctx.buf[args[0]] = out;
+  }
+
+  /** {@link #square} with e = e_0 + e_1 summed in the same pass. */
+  private static void squareHalves(Ctx ctx, int[] args, Ctx.Halves he) {
+    long[] em = he.mine();
+    long[] et = he.theirs();
+    int eo = he.offset();
+    long[] a = ctx.buf[args[2]];
+    long[] c = ctx.buf[args[3]];
+    int n = c.length;
+    if (em.length != n || a.length != n || et.length < eo + n) {
+      throw new IllegalArgumentException("beaver_square: expected operands of " + n + " words");
+    }
+    long[] out = ctx.alloc(n);
+    if (ctx.party == 0) {
+      for (int i = 0; i < n; i++) {
+        long e = em[i] + et[eo + i];
+        out[i] = c[i] + e * (2 * a[i] + e);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        out[i] = c[i] + (em[i] + et[eo + i]) * 2 * a[i];
       }
     }
     ctx.buf[args[0]] = out;

@@ -15,6 +15,14 @@ public final class Comm {
     ctx.stageOpen(args[0], ctx.buf[args[1]], false);
   }
 
+  /**
+   * mpc.open_for_product [out, in]: as {@link #open}, read only by a Beaver product; with 2
+   * parties the value stays this party's share plus the peer's message ({@link Ctx#halves}).
+   */
+  public static void openForProduct(Ctx ctx, int[] args) {
+    ctx.stageOpenForProduct(args[0], ctx.buf[args[1]]);
+  }
+
   /** mpc.open_b [out, in]: every party learns xor_i in_i. */
   public static void openB(Ctx ctx, int[] args) {
     ctx.stageOpen(args[0], ctx.buf[args[1]], true);

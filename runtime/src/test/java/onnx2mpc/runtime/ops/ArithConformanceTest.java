@@ -149,6 +149,13 @@ class ArithConformanceTest {
   /** Runs x * y through a dealer triple and Beaver recombination; x from party 0, y from n-1. */
   private long[] beaver(int n, int kind, int[] dims, long[] x, long[] y,
       java.util.function.BiConsumer<Ctx, int[]> kernel) {
+    return beaver(n, kind, dims, x, y, kernel, Comm::open);
+  }
+
+  /** As above, with {@code open} opening e and d. */
+  private long[] beaver(int n, int kind, int[] dims, long[] x, long[] y,
+      java.util.function.BiConsumer<Ctx, int[]> kernel,
+      java.util.function.BiConsumer<Ctx, int[]> open) {
     int[] dealerArgs = with(new int[] {10, 11, 12, 5, kind}, dims);
     int[] recombine = kind == 0 ? new int[] {9, 7, 8, 10, 11, 12}
         : with(new int[] {9, 7, 8, 10, 11, 12}, dims);
@@ -164,8 +171,8 @@ class ArithConformanceTest {
       share(ctx, 4, 3, n - 1, 2, y.length);
       Arith.subAA(ctx, new int[] {5, 2, 10});
       Arith.subAA(ctx, new int[] {6, 4, 11});
-      Comm.open(ctx, new int[] {7, 5});
-      Comm.open(ctx, new int[] {8, 6});
+      open.accept(ctx, new int[] {7, 5});
+      open.accept(ctx, new int[] {8, 6});
       ctx.exchange(0);
       kernel.accept(ctx, recombine);
       return reveal(ctx, 9, 1);
@@ -185,6 +192,54 @@ class ArithConformanceTest {
       want[i] = x[i] * y[i];
     }
     assertArrayEquals(want, beaver(n, 0, new int[] {777}, x, y, Beaver::mul));
+  }
+
+  /**
+   * Openings for the product (with 2 parties: each party's share plus the peer's message,
+   * summed as the product reads them) give the same product.
+   */
+  @PartyCounts
+  void beaverMulOfOpeningsForTheProductMatchesPlaintext(int n) {
+    long[] x = words(rnd, 777);
+    long[] y = words(rnd, 777);
+    long[] want = new long[x.length];
+    for (int i = 0; i < x.length; i++) {
+      want[i] = x[i] * y[i];
+    }
+    assertArrayEquals(want, beaver(n, 0, new int[] {777}, x, y, Beaver::mul,
+        Comm::openForProduct));
+  }
+
+  /** x * x from a square pair, with e opened plainly or for the product. */
+  @PartyCounts
+  void beaverSquareMatchesPlaintext(int n) {
+    long[] x = words(rnd, 555);
+    long[] want = new long[x.length];
+    for (int i = 0; i < x.length; i++) {
+      want[i] = x[i] * x[i];
+    }
+    for (boolean forProduct : new boolean[] {false, true}) {
+      int[] dealerArgs = {10, 11, 5, x.length};
+      List<long[]> res = run(n, ctx -> {
+        if (ctx.party == 0) {
+          ctx.buf[1] = x;
+        }
+        Dealer.square(ctx, dealerArgs);
+        share(ctx, 2, 1, 0, 1, x.length);
+        Arith.subAA(ctx, new int[] {5, 2, 10});
+        if (forProduct) {
+          Comm.openForProduct(ctx, new int[] {7, 5});
+        } else {
+          Comm.open(ctx, new int[] {7, 5});
+        }
+        ctx.exchange(0);
+        Beaver.square(ctx, new int[] {9, 7, 10, 11});
+        return reveal(ctx, 9, 1);
+      }, s -> DealerSide.square(s, dealerArgs));
+      for (long[] r : res) {
+        assertArrayEquals(want, r, "for product: " + forProduct);
+      }
+    }
   }
 
   @PartyCounts
