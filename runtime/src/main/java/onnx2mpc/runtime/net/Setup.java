@@ -136,13 +136,13 @@ final class Setup implements PeerHandler.Host {
   }
 
   /**
-   * The local transport: refuses a hosts file with any process off this machine (its traffic
-   * would cross a network unencrypted), then derives every peer's handshake key, so that
-   * unusable key material fails before any connection.
+   * The local transport: refuses a hosts file with any process off this machine, this one
+   * included (its traffic would cross a network unencrypted), then derives every peer's
+   * handshake key, so that unusable key material fails before any connection.
    */
   private void prepareLocal() {
     for (int id = Hosts.DEALER; id < parties; id++) {
-      if (id == self || !hosts.has(id)) {
+      if (!hosts.has(id)) {
         continue;
       }
       InetSocketAddress a = hosts.address(id);
@@ -157,6 +157,9 @@ final class Setup implements PeerHandler.Host {
             + " machine, but " + Wire.label(id) + " is at " + Hosts.show(a) + " in "
             + hosts.source() + ", not a loopback address; across machines use TLS (the"
             + " default)");
+      }
+      if (id == self) {
+        continue; // our own line too: we would listen on it unencrypted
       }
       try {
         localKeys[id + 1] = options.tls().localKey(id);

@@ -5,33 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import onnx2mpc.runtime.ProtocolException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The local transport: plain TCP over loopback, each pair proving its compile-time keys in the
  * handshake (LocalAuth). Two parties and a dealer over 127.0.0.1.
  */
-class LocalTransportTest {
-  private static final NetOptions BASE = NetOptions.defaults()
-      .withConnectTimeout(Duration.ofSeconds(5)).withRoundTimeout(Duration.ofSeconds(10));
-  private final ExecutorService pool = Executors.newCachedThreadPool();
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    Setup.wireTap = null;
-    pool.shutdownNow();
-    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
-  }
-
+class LocalTransportTest extends HandshakeTestBase {
   private static NetOptions local(TestKeys keys, int id) {
     return BASE.withLocal(keys.tls(id));
   }
@@ -51,66 +36,65 @@ class LocalTransportTest {
     }
   }
 
-  @Test
-  void aPeerWithAnotherCompilesKeysIsRefused() throws Exception {
-    TestKeys keys = new TestKeys(2);
-    TestKeys other = new TestKeys(2);
-    Hosts hosts = Loopback.hosts(2);
-    Future<?> dealer = pool.submit(() -> NetDealerSession.accept(hosts, 2, "l1",
+  /**
+   * Starts the dealer (local transport, {@code keys}) and connects {@code party} with
+   * {@code partyOpts}, which must fail; returns the dealer's error, which must fail too.
+   */
+  private String dealerRefuses(TestKeys keys, int parties, int party, NetOptions partyOpts)
+      throws Exception {
+    Hosts hosts = Loopback.hosts(parties);
+    Future<?> dealer = pool.submit(() -> NetDealerSession.accept(hosts, parties, "l1",
         local(keys, Hosts.DEALER)));
-    Future<?> p0 = pool.submit(() -> NetSession.connect(hosts, 0, 2, "l1", local(keys, 0)));
     ProtocolException e = assertThrows(ProtocolException.class,
-        () -> NetSession.connect(hosts, 1, 2, "l1", local(other, 1)));
-    assertTrue(e.getMessage().startsWith("party 1: "), e.getMessage());
-    // The dealer refuses party 1's proof, so that party 1 never gets a seed.
+        () -> NetSession.connect(hosts, party, parties, "l1", partyOpts));
+    assertTrue(e.getMessage().startsWith("party " + party + ": "), e.getMessage());
     ExecutionException d = assertThrows(ExecutionException.class,
         () -> dealer.get(20, TimeUnit.SECONDS));
-    String m = d.getCause().getMessage();
+    return d.getCause().getMessage();
+  }
+
+  @Test
+  void aPeerWithAnotherCompilesKeysIsRefused() throws Exception {
+    // Party 1 dials the dealer first; the dealer refuses its proof, so it never gets a seed.
+    String m = dealerRefuses(new TestKeys(2), 2, 1, local(new TestKeys(2), 1));
     assertTrue(m.startsWith("dealer: peer at 127.0.0.1:"), m);
     assertTrue(m.contains("claims to be party 1 but does not prove it holds that process's"
         + " key"), m);
-    p0.cancel(true);
   }
 
   @Test
   void aPartyClaimingAnotherIdIsRefused() throws Exception {
     TestKeys keys = new TestKeys(3);
-    Hosts hosts = Loopback.hosts(3);
-    Future<?> dealer = pool.submit(() -> NetDealerSession.accept(hosts, 3, "l2",
-        local(keys, Hosts.DEALER)));
     // Party 2's own valid key, but it says it is party 1.
     Tls impostor = Tls.of(1, keys.keys.get(2), keys.certs.get(2), keys.certs);
-    assertThrows(ProtocolException.class,
-        () -> NetSession.connect(hosts, 1, 3, "l2", BASE.withLocal(impostor)));
-    ExecutionException d = assertThrows(ExecutionException.class,
-        () -> dealer.get(20, TimeUnit.SECONDS));
-    assertTrue(d.getCause().getMessage().contains("claims to be party 1 but does not prove"),
-        d.getCause().getMessage());
+    String m = dealerRefuses(keys, 3, 1, BASE.withLocal(impostor));
+    assertTrue(m.contains("claims to be party 1 but does not prove"), m);
   }
 
+  /**
+   * Every process must be on this machine, this one included (it would listen on all
+   * interfaces, unencrypted): refused before any connection.
+   */
   @Test
   void aProcessOffThisMachineIsRefusedBeforeConnecting() {
     TestKeys keys = new TestKeys(2);
-    String text = Loopback.hostsText(2).replaceFirst("dealer 127\\.0\\.0\\.1:", "dealer 10.1.2.3:");
-    Hosts hosts = Hosts.parse(text, "hosts.txt");
-    ProtocolException e = assertThrows(ProtocolException.class,
-        () -> NetSession.connect(hosts, 0, 2, "l3", local(keys, 0)));
-    assertEquals("party 0: --transport local needs every process on this machine, but the"
-        + " dealer is at 10.1.2.3:" + hosts.address(Hosts.DEALER).getPort() + " in hosts.txt,"
-        + " not a loopback address; across machines use TLS (the default)", e.getMessage());
+    for (String[] c : new String[][] {{"dealer", "the dealer"}, {"0", "party 0"}}) {
+      String text = Loopback.hostsText(2)
+          .replaceFirst("(?m)^" + c[0] + " 127\\.0\\.0\\.1:", c[0] + " 10.1.2.3:");
+      Hosts hosts = Hosts.parse(text, "hosts.txt");
+      ProtocolException e = assertThrows(ProtocolException.class,
+          () -> NetSession.connect(hosts, 0, 2, "l3", local(keys, 0)));
+      int port = hosts.address(c[0].equals("dealer") ? Hosts.DEALER : 0).getPort();
+      assertEquals("party 0: --transport local needs every process on this machine, but "
+          + c[1] + " is at 10.1.2.3:" + port + " in hosts.txt, not a loopback address; across"
+          + " machines use TLS (the default)", e.getMessage());
+    }
   }
 
   @Test
   void aTlsPeerIsToldToUseTheSameTransport() throws Exception {
     TestKeys keys = new TestKeys(2);
-    Hosts hosts = Loopback.hosts(2);
-    Future<?> dealer = pool.submit(() -> NetDealerSession.accept(hosts, 2, "l4",
-        local(keys, Hosts.DEALER)));
-    assertThrows(ProtocolException.class,
-        () -> NetSession.connect(hosts, 0, 2, "l4", keys.options(BASE, 0)));
-    ExecutionException d = assertThrows(ExecutionException.class,
-        () -> dealer.get(20, TimeUnit.SECONDS));
-    String m = d.getCause().getMessage();
+    String m = dealerRefuses(keys, 2, 0, keys.options(BASE, 0));
     assertTrue(m.contains("a TLS record where an onnx2mpc frame should start")
         && m.contains("is every process started with the same --transport?"), m);
   }

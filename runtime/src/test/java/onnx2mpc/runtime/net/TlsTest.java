@@ -20,27 +20,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import onnx2mpc.runtime.ProtocolException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Mutual TLS 1.3 with pinned certificates: two parties and a dealer over 127.0.0.1. */
-class TlsTest {
-  private static final NetOptions BASE = NetOptions.defaults()
-      .withConnectTimeout(Duration.ofSeconds(10)).withRoundTimeout(Duration.ofSeconds(10));
-  private final ExecutorService pool = Executors.newCachedThreadPool();
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    Setup.wireTap = null;
-    pool.shutdownNow();
-    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
-  }
-
+class TlsTest extends HandshakeTestBase {
   private <T> Future<T> run(Callable<T> c) {
     return pool.submit(c);
   }
