@@ -134,7 +134,7 @@ final class Assembler {
         }
         for (int p = 0; p < parties; p++) {
           if (holds(o, p)) {
-            live[p] += 8L * o.type().words();
+            live[p] += bytes(o);
           }
         }
         if (!pinned.contains(o)) {
@@ -147,7 +147,7 @@ final class Assembler {
       for (Value v : dying.getOrDefault(i, List.of())) {
         for (int p = 0; p < parties; p++) {
           if (holds(v, p)) {
-            live[p] -= 8L * v.type().words();
+            live[p] -= bytes(v);
           }
         }
       }
@@ -156,6 +156,16 @@ final class Assembler {
       peak[p] += transient_;
     }
     return peak;
+  }
+
+  /**
+   * A value's bytes at a party that holds it. With 2 parties an opening for a product is held
+   * as two halves until the product reads it: this party's share and the peer's message.
+   */
+  private long bytes(Value v) {
+    boolean halves = opts.parties() == 2 && v.def() != null
+        && v.def().op().equals("mpc.open_for_product");
+    return (halves ? 16L : 8L) * v.type().words();
   }
 
   private static boolean holds(Value v, int party) {
