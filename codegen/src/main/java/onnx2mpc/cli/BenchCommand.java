@@ -106,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new Main.UserError("--repeat: expected R >= 1 and --warmup W >= 0, but found R = "
           + repeat + ", W = " + warmup, Main.EXIT_USAGE);
     }
-    LocalRunner.transportArgs(transport);
+    LocalRunner.transportArgs(transport); // a bad --transport fails before compiling
     long t0 = System.nanoTime();
     Graph g = load();
     CompiledProgram p = Build.compile(g, opts.toOptions(g));

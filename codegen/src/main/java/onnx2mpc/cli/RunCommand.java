@@ -83,7 +83,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter pw = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long t0 = System.nanoTime();
-    LocalRunner.transportArgs(transport);
+    LocalRunner.transportArgs(transport); // a bad --transport fails before compiling
     Graph g = Build.load(model, opts.shapes());
     CompiledProgram p = Build.compile(g, opts.toOptions(g));
     // Input mistakes are found before the jars are written.
