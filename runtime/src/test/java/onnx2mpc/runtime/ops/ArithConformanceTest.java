@@ -183,41 +183,35 @@ class ArithConformanceTest {
     return res.get(0);
   }
 
+  /** x * y elementwise in the ring: the plaintext reference of the Beaver products. */
+  private static long[] times(long[] x, long[] y) {
+    long[] out = new long[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i] * y[i];
+    }
+    return out;
+  }
+
+  /**
+   * With e and d opened plainly, or for the product (with 2 parties: each party's share plus
+   * the peer's message, summed as the product reads them), the same product.
+   */
   @PartyCounts
   void beaverMulMatchesPlaintext(int n) {
     long[] x = words(rnd, 777);
     long[] y = words(rnd, 777);
-    long[] want = new long[x.length];
-    for (int i = 0; i < x.length; i++) {
-      want[i] = x[i] * y[i];
+    List<java.util.function.BiConsumer<Ctx, int[]>> opens = List.of(Comm::open,
+        Comm::openForProduct);
+    for (java.util.function.BiConsumer<Ctx, int[]> open : opens) {
+      assertArrayEquals(times(x, y), beaver(n, 0, new int[] {777}, x, y, Beaver::mul, open));
     }
-    assertArrayEquals(want, beaver(n, 0, new int[] {777}, x, y, Beaver::mul));
-  }
-
-  /**
-   * Openings for the product (with 2 parties: each party's share plus the peer's message,
-   * summed as the product reads them) give the same product.
-   */
-  @PartyCounts
-  void beaverMulOfOpeningsForTheProductMatchesPlaintext(int n) {
-    long[] x = words(rnd, 777);
-    long[] y = words(rnd, 777);
-    long[] want = new long[x.length];
-    for (int i = 0; i < x.length; i++) {
-      want[i] = x[i] * y[i];
-    }
-    assertArrayEquals(want, beaver(n, 0, new int[] {777}, x, y, Beaver::mul,
-        Comm::openForProduct));
   }
 
   /** x * x from a square pair, with e opened plainly or for the product. */
   @PartyCounts
   void beaverSquareMatchesPlaintext(int n) {
     long[] x = words(rnd, 555);
-    long[] want = new long[x.length];
-    for (int i = 0; i < x.length; i++) {
-      want[i] = x[i] * x[i];
-    }
+    long[] want = times(x, x);
     for (boolean forProduct : new boolean[] {false, true}) {
       int[] dealerArgs = {10, 11, 5, x.length};
       List<long[]> res = run(n, ctx -> {
